@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# rmitools build, in the manner of libbpf-tools: everything under .output/,
+# quiet unless V=1, system libbpf through pkg-config.
+
+SAN ?=
+OUTPUT ?= .output$(if $(filter 1,$(SAN)),-san)
+ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+CC ?= cc
+CLANG ?= clang
+LLVM_STRIP ?= llvm-strip
+BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+
+# Recursively expanded on purpose: after `make deps` installed libbpf these
+# resolve to the right flags in the same run of a sub-make.
+LIBBPF_CFLAGS = $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+LIBBPF_LIBS = $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Werror -Wno-missing-field-initializers
+override CFLAGS += -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT) \
+	-DRMI_VERSION_STR='"$(VERSION)"' -DRMI_GIT_REV='"$(GIT_REV)"'
+override LDLIBS += -lm
+ifeq ($(SAN),1)
+override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+override LDFLAGS += -fsanitize=address,undefined
+endif
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Iinclude -Ibpf \
+	-I$(OUTPUT) -idirafter /usr/include/$(shell $(CC) -dumpmachine 2>/dev/null)
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+MAKEFLAGS += --no-print-directory
+endif
+
+.DELETE_ON_ERROR:
+.SECONDARY:
+.DEFAULT_GOAL := all
+
+# ---- sources ---------------------------------------------------------------
+DEFS_TSV := include/rmi/defs.tsv
+GEN_DEFS := $(OUTPUT)/gen/rmi_defs_table.c
+LIB_SRCS := $(wildcard src/lib/*.c)
+LIB_OBJS := $(patsubst src/lib/%.c,$(OUTPUT)/lib/%.o,$(LIB_SRCS)) $(OUTPUT)/gen/rmi_defs_table.o
+LIB := $(OUTPUT)/librmi.a
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
+
+PROGS := $(foreach p,rmitrace rmitop exporter,$(if $(wildcard src/$(p)/*.c),$(p)))
+BINS := $(patsubst exporter,rmi_exporter,$(addprefix $(OUTPUT)/,$(PROGS)))
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
+
+HDRS := $(wildcard include/rmi/*.h src/lib/*.h)
+
+all: $(LIB) $(BINS)
+
+# ---- dependencies (README quick start runs this for you) --------------------
+deps:
+	$(Q)scripts/deps.sh
+
+# ---- generated RMI table ---------------------------------------------------
+$(GEN_DEFS): $(DEFS_TSV) tools/gen-defs.awk | $(OUTPUT)/gen
+	$(call msg,GEN,$@)
+	$(Q)awk -f tools/gen-defs.awk $(DEFS_TSV) > $@
+
+$(OUTPUT)/gen/rmi_defs_table.o: $(GEN_DEFS) src/lib/defs.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+# ---- BPF and skeletons -----------------------------------------------------
+$(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(wildcard include/rmi/*.h) | $(OUTPUT)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(LIBBPF_CFLAGS) -c $< -o $@.tmp
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/bpf/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+# ---- library and programs --------------------------------------------------
+$(OUTPUT)/lib/%.o: src/lib/%.c $(HDRS) $(SKELS) | $(OUTPUT)/lib
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LIBBPF_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+define prog_rule
+$(OUTPUT)/$(2): $(patsubst src/$(1)/%.c,$(OUTPUT)/$(1)/%.o,$(wildcard src/$(1)/*.c)) $(LIB)
+	$$(call msg,BINARY,$$@)
+	$(Q)$$(CC) $$(LDFLAGS) $$^ $$(LIBBPF_LIBS) $$(LDLIBS) $(3) -o $$@
+
+$(OUTPUT)/$(1)/%.o: src/$(1)/%.c $(HDRS) $(wildcard src/$(1)/*.h) $(SKELS) | $(OUTPUT)/$(1)
+	$$(call msg,CC,$$@)
+	$(Q)$$(CC) $$(CFLAGS) $$(LIBBPF_CFLAGS) -c $$< -o $$@
+endef
+$(eval $(call prog_rule,rmitrace,rmitrace,))
+$(eval $(call prog_rule,rmitop,rmitop,-lncursesw))
+$(eval $(call prog_rule,exporter,rmi_exporter,-lmicrohttpd))
+
+# ---- tests ------------------------------------------------------------------
+$(OUTPUT)/tests/%: tests/unit/%.c $(LIB) $(HDRS) | $(OUTPUT)/tests
+	$(call msg,TEST-CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LIBBPF_CFLAGS) $(LDFLAGS) $< $(LIB) $(LIBBPF_LIBS) -lcmocka $(LDLIBS) -o $@
+
+-include tests/sim/sim.mk
+
+tests: all $(UNIT_BINS) $(SIM_BINS)
+
+check: deps
+	$(Q)$(MAKE) test-run
+
+test-run: tests
+	$(Q)OUTPUT=$(OUTPUT) SAN=$(SAN) tests/run.sh
+
+fmt-check:
+	$(Q)clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
+
+fmt:
+	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')
+
+demo: deps
+	$(Q)$(MAKE) all
+	$(Q)scripts/demo.sh $(OUTPUT)
+
+bench: deps
+	$(Q)$(MAKE) all $(SIM_BINS)
+	$(Q)scripts/bench.sh $(OUTPUT)
+
+install: all
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	$(Q)install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/sbin/
+	$(Q)for m in $(wildcard man/*.8); do install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man8/; done
+
+clean:
+	$(call msg,CLEAN,)
+	$(Q)rm -rf .output .output-san
+
+$(OUTPUT)/gen $(OUTPUT)/bpf $(OUTPUT)/lib $(OUTPUT)/tests $(addprefix $(OUTPUT)/,$(PROGS)):
+	$(Q)mkdir -p $@
+
+.PHONY: all deps tests check test-run fmt fmt-check demo bench install clean
