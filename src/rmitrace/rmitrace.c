@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * rmitrace: trace CLI for Arm CCA realms. bpftool grammar:
+ * rmitrace [OPTIONS] COMMAND [ARGS], commands matched by prefix.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/decode_print.h"
+#include "lib/defs.h"
+#include "lib/json.h"
+#include "lib/util.h"
+
+static struct env {
+	bool json;
+	bool pretty;
+	bool verbose;
+	enum rmi_spec spec;
+	bool spec_set;
+} env = { .spec = RMI_SPEC_DEFAULT };
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: rmitrace [OPTIONS] COMMAND [ARGS]\n"
+		"\n"
+		"Commands:\n"
+		"  decode KIND VALUE   decode a value; KIND is %s\n"
+		"                      esr takes --far ADDR --hpfar ADDR; feat takes --reg N [--rsi]\n"
+		"  defs                list the RMI/RSI/PSCI definitions [--kind K] [--name SUBSTR]\n"
+		"\n"
+		"Options:\n"
+		"  -j, --json          JSON output\n"
+		"  -p, --pretty        pretty-printed JSON (implies -j)\n"
+		"      --spec VERSION  RMM spec: 1.0, 1.1, 2.0 or a variant (1.1-alp9, 1.1-alp12,\n"
+		"                      2.0-bet1, 2.0-bet2, 2.0-bet3); default 2.0\n"
+		"  -v, --verbose       more detail (the notes of the definitions)\n"
+		"  -V, --version       print the version\n"
+		"  -h, --help          this help\n"
+		"\n"
+		"Examples:\n"
+		"  rmitrace decode fid 0xC400015C\n"
+		"  rmitrace decode status 0x204 --spec 1.0\n"
+		"  rmitrace decode esr 0x93C08046 --far 0x1008 --hpfar 0x80100\n"
+		"  rmitrace -j defs --kind exit --spec 2.0\n",
+		rmi_decode_kind_names());
+}
+
+static const struct option common_opts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "pretty", no_argument, NULL, 'p' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "spec", required_argument, NULL, 'S' },
+	{ "far", required_argument, NULL, 'F' },
+	{ "hpfar", required_argument, NULL, 'H' },
+	{ "reg", required_argument, NULL, 'R' },
+	{ "rsi", no_argument, NULL, 'r' },
+	{ "kind", required_argument, NULL, 'k' },
+	{ "name", required_argument, NULL, 'n' },
+	{},
+};
+
+/* Per-command values of the shared option table. */
+static struct cmd_opts {
+	struct rmi_decode_opts dec;
+	bool reg_set, far_set, hpfar_set, rsi_set;
+	const char *kind, *name;
+} copts;
+
+/* Parses options anywhere in argv; returns -1 on a usage error, 1 on exit-now. */
+static int parse_opts(int argc, char **argv, int *optind_out)
+{
+	uint64_t v;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jpvVh", common_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			env.json = true;
+			break;
+		case 'p':
+			env.json = env.pretty = true;
+			break;
+		case 'v':
+			env.verbose = true;
+			break;
+		case 'V':
+			printf("rmitrace %s (%s)\n", RMI_VERSION_STR, RMI_GIT_REV);
+			return 1;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case 'S':
+			if (rmi_spec_parse(optarg, &env.spec)) {
+				rmi_err("use 1.0, 1.1, 2.0, 1.1-alp9, 1.1-alp12 or 2.0-bet1..3",
+					"unknown spec version '%s'", optarg);
+				return -1;
+			}
+			env.spec_set = true;
+			break;
+		case 'F':
+		case 'H':
+		case 'R':
+			if (rmi_parse_u64(optarg, &v)) {
+				rmi_err(NULL, "option --%s: '%s' is not a number",
+					c == 'F' ? "far" : c == 'H' ? "hpfar" : "reg", optarg);
+				return -1;
+			}
+			if (c == 'F') {
+				copts.dec.far = v;
+				copts.far_set = true;
+			} else if (c == 'H') {
+				copts.dec.hpfar = v;
+				copts.hpfar_set = true;
+			} else {
+				copts.dec.feat_reg = (unsigned int)v;
+				copts.reg_set = true;
+				if (v > 15) {
+					rmi_err(NULL, "--reg %s: feature register index out of range",
+						optarg);
+					return -1;
+				}
+			}
+			break;
+		case 'r':
+			copts.dec.feat_rsi = copts.rsi_set = true;
+			break;
+		case 'k':
+			copts.kind = optarg;
+			break;
+		case 'n':
+			copts.name = optarg;
+			break;
+		default:
+			fprintf(stderr, "Try 'rmitrace --help'.\n");
+			return -1;
+		}
+	}
+	*optind_out = optind;
+	return 0;
+}
+
+static int do_decode(int argc, char **argv)
+{
+	struct json_writer *w = NULL;
+	int kind, err = 0;
+
+	if (argc < 2) {
+		rmi_err("rmitrace decode KIND VALUE...", "decode needs a kind and a value");
+		return EXIT_USAGE;
+	}
+	kind = rmi_decode_kind_parse(argv[0]);
+	if (kind < 0) {
+		rmi_err(rmi_decode_kind_names(), "unknown or ambiguous kind '%s'", argv[0]);
+		return EXIT_USAGE;
+	}
+	if ((copts.far_set || copts.hpfar_set) && kind != RMI_DK_ESR) {
+		rmi_err(NULL, "--far/--hpfar only apply to 'decode esr'");
+		return EXIT_USAGE;
+	}
+	if ((copts.reg_set || copts.rsi_set) && kind != RMI_DK_FEAT) {
+		rmi_err(NULL, "--reg/--rsi only apply to 'decode feat'");
+		return EXIT_USAGE;
+	}
+	copts.dec.spec = env.spec;
+	copts.dec.spec_set = env.spec_set;
+	copts.dec.verbose = env.verbose;
+	copts.dec.have_addr = copts.far_set || copts.hpfar_set;
+	if (env.json) {
+		w = jw_new(stdout, env.pretty);
+		if (!w)
+			return EXIT_FAIL;
+		if (argc > 2)
+			jw_start_array(w);
+	}
+	/* several values: decode each; a bad one fails the command, the others still print */
+	for (int i = 1; i < argc; i++) {
+		if (rmi_decode_print(kind, argv[i], &copts.dec, stdout, w))
+			err = EXIT_USAGE;
+	}
+	if (w) {
+		if (argc > 2)
+			jw_end_array(w);
+		jw_destroy(w);
+	}
+	return err;
+}
+
+static int do_defs(int argc, char **argv)
+{
+	struct json_writer *w = NULL;
+	int n;
+
+	(void)argv;
+	if (argc > 0) {
+		rmi_err("use --kind K, --spec V, --name SUBSTR", "unexpected argument '%s'",
+			argv[0]);
+		return EXIT_USAGE;
+	}
+	if (env.json && !(w = jw_new(stdout, env.pretty)))
+		return EXIT_FAIL;
+	n = rmi_defs_print(copts.kind, env.spec_set ? &env.spec : NULL, copts.name, env.verbose,
+			   stdout, w);
+	jw_destroy(w);
+	if (!n && copts.kind) {
+		rmi_err("kinds: fid, status, exit, psci, ripas, ... or a table kind like rmi_fid",
+			"no definitions of kind '%s'", copts.kind);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+static const struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} cmds[] = {
+	{ "decode", do_decode },
+	{ "defs", do_defs },
+};
+
+int main(int argc, char **argv)
+{
+	const struct cmd *found = NULL;
+	int first, err;
+
+	rmi_set_prog(argv[0]);
+	err = parse_opts(argc, argv, &first);
+	if (err)
+		return err > 0 ? EXIT_OK : EXIT_USAGE;
+	if (first >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
+		if (rmi_is_prefix(argv[first], cmds[i].name)) {
+			if (found) {
+				rmi_err(NULL, "ambiguous command '%s'", argv[first]);
+				return EXIT_USAGE;
+			}
+			found = &cmds[i];
+		}
+	}
+	if (!found) {
+		rmi_err("see 'rmitrace --help'", "unknown command '%s'", argv[first]);
+		return EXIT_USAGE;
+	}
+	return found->fn(argc - first - 1, argv + first + 1);
+}
