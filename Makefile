@@ -102,11 +102,11 @@ $(LIB): $(LIB_OBJS)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 define prog_rule
-$(OUTPUT)/$(2): $(patsubst src/$(1)/%.c,$(OUTPUT)/$(1)/%.o,$(wildcard src/$(1)/*.c)) $(LIB)
+$(OUTPUT)/$(2): $(patsubst src/$(1)/%.c,$(OUTPUT)/obj/$(1)/%.o,$(wildcard src/$(1)/*.c)) $(LIB)
 	$$(call msg,BINARY,$$@)
 	$(Q)$$(CC) $$(LDFLAGS) $$^ $$(LIBBPF_LIBS) $$(LDLIBS) $(3) -o $$@
 
-$(OUTPUT)/$(1)/%.o: src/$(1)/%.c $(HDRS) $(wildcard src/$(1)/*.h) $(SKELS) | $(OUTPUT)/$(1)
+$(OUTPUT)/obj/$(1)/%.o: src/$(1)/%.c $(HDRS) $(wildcard src/$(1)/*.h) $(SKELS) | $(OUTPUT)/obj/$(1)
 	$$(call msg,CC,$$@)
 	$(Q)$$(CC) $$(CFLAGS) $$(LIBBPF_CFLAGS) -c $$< -o $$@
 endef
@@ -153,7 +153,7 @@ clean:
 	$(call msg,CLEAN,)
 	$(Q)rm -rf .output .output-san
 
-$(OUTPUT)/gen $(OUTPUT)/bpf $(OUTPUT)/lib $(OUTPUT)/tests $(addprefix $(OUTPUT)/,$(PROGS)):
+$(OUTPUT)/gen $(OUTPUT)/bpf $(OUTPUT)/lib $(OUTPUT)/tests $(addprefix $(OUTPUT)/obj/,$(PROGS)):
 	$(Q)mkdir -p $@
 
 .PHONY: all deps tests check test-run fmt fmt-check demo bench install clean

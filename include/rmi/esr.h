@@ -18,7 +18,7 @@
 #define ESR_EL2_IL_SHIFT 25
 #define ESR_EL2_IL (1UL << ESR_EL2_IL_SHIFT)
 #define ESR_EL2_ISS_MASK 0x1FFFFFFUL
-#define ESR_EL2_ISS(esr) ((esr) & ESR_EL2_ISS_MASK)
+#define ESR_EL2_ISS(esr) (ESR_EL2_ISS_MASK & (esr))
 
 /* Exception classes */
 #define ESR_EL2_EC_UNKNOWN 0x00UL
@@ -92,7 +92,7 @@
 #define ESR_EL2_S1PTW (1UL << 7) /* stage 2 fault on a stage 1 table walk */
 #define ESR_EL2_WNR (1UL << 6) /* write, not read */
 #define ESR_EL2_FSC_MASK 0x3FUL /* DFSC / IFSC */
-#define ESR_EL2_FSC(esr) ((esr) & ESR_EL2_FSC_MASK)
+#define ESR_EL2_FSC(esr) (ESR_EL2_FSC_MASK & (esr))
 #define ESR_EL2_FSC_TYPE_MASK 0x3CUL
 #define ESR_EL2_FSC_LEVEL_MASK 0x03UL
 
@@ -128,7 +128,7 @@
 
 /* ---- WFx ISS (EC 0x01) -------------------------------------------------------- */
 #define ESR_EL2_WFX_TI_MASK 0x3UL
-#define ESR_EL2_WFX_TI(esr) ((esr) & ESR_EL2_WFX_TI_MASK)
+#define ESR_EL2_WFX_TI(esr) (ESR_EL2_WFX_TI_MASK & (esr))
 #define ESR_EL2_WFX_TI_WFI 0UL
 #define ESR_EL2_WFX_TI_WFE 1UL
 #define ESR_EL2_WFX_TI_WFIT 2UL
@@ -159,17 +159,17 @@
 #define ESR_EL2_SYS64_RT(esr) (((esr) >> ESR_EL2_SYS64_RT_SHIFT) & 0x1FUL)
 #define ESR_EL2_SYS64_CRM(esr) (((esr) >> ESR_EL2_SYS64_CRM_SHIFT) & 0xFUL)
 /* The register part of the ISS (no Rt, no direction), arguments in sysreg order. */
-#define ESR_EL2_SYS64_REG_MASK                                                    \
+#define ESR_EL2_SYS64_REG_MASK                                                      \
 	(ESR_EL2_SYS64_OP0_MASK | ESR_EL2_SYS64_OP1_MASK | ESR_EL2_SYS64_CRN_MASK | \
 	 ESR_EL2_SYS64_CRM_MASK | ESR_EL2_SYS64_OP2_MASK)
-#define ESR_EL2_SYS64_REG(op0, op1, crn, crm, op2)                                    \
-	(((op0) << ESR_EL2_SYS64_OP0_SHIFT) | ((op1) << ESR_EL2_SYS64_OP1_SHIFT) |     \
+#define ESR_EL2_SYS64_REG(op0, op1, crn, crm, op2)                                 \
+	(((op0) << ESR_EL2_SYS64_OP0_SHIFT) | ((op1) << ESR_EL2_SYS64_OP1_SHIFT) | \
 	 ((crn) << ESR_EL2_SYS64_CRN_SHIFT) | ((crm) << ESR_EL2_SYS64_CRM_SHIFT) | \
 	 ((op2) << ESR_EL2_SYS64_OP2_SHIFT))
 
 /* ---- HVC/SMC ISS (EC 0x12, 0x16, 0x17): the immediate ------------------------- */
 #define ESR_EL2_XVC_IMM_MASK 0xFFFFUL
-#define ESR_EL2_XVC_IMM(esr) ((esr) & ESR_EL2_XVC_IMM_MASK)
+#define ESR_EL2_XVC_IMM(esr) (ESR_EL2_XVC_IMM_MASK & (esr))
 
 /* ---- HPFAR_EL2 ----------------------------------------------------------------- */
 /*
@@ -180,14 +180,14 @@
 #define HPFAR_EL2_FIPA_SHIFT 4
 #define HPFAR_EL2_FIPA_MASK RMI_GENMASK_ULL(47, 4)
 /*
- * Bit 63 (NS) is RES0 for aborts taken to Non-secure or Realm EL2. Linux KVM
- * (6.15+, and the CCA host on every RMI_EXIT_SYNC) sets it in its saved copy
- * (vcpu->arch.fault.hpfar_el2) to mean "HPFAR valid"; RmiRecExit.hpfar from
- * the RMM has it clear. Mask it off before use.
+ * Bit 63 (NS) is RES0 for aborts taken to Non-secure or Realm EL2. Recent
+ * Linux KVM, and the CCA host on every RMI_EXIT_SYNC, sets it in its saved
+ * copy (vcpu->arch.fault.hpfar_el2) to mean "HPFAR valid"; RmiRecExit.hpfar
+ * from the RMM should have it clear. Mask it off before use.
  */
 #define HPFAR_EL2_NS (1ULL << 63)
 /* Page-aligned faulting IPA (bits [55:12]), as kvm_vcpu_get_fault_ipa(). */
-#define HPFAR_EL2_IPA(hpfar) (((hpfar) & HPFAR_EL2_FIPA_MASK) << 8)
+#define HPFAR_EL2_IPA(hpfar) ((HPFAR_EL2_FIPA_MASK & (hpfar)) << 8)
 /* The page offset comes from FAR_EL2 when FnV is clear. */
 #define FAR_EL2_PAGE_OFFSET_MASK 0xFFFULL
 

@@ -11,11 +11,11 @@
 /* SMCCC function ID layout */
 #define RMI_FID(n) (0xC4000000UL | (n))
 #define RMI_FID_SVE_HINT (1UL << 16)
-#define RMI_FID_MASK(fid) ((fid) & 0xFFFEFFFFUL)
+#define RMI_FID_MASK(fid) ((fid)&0xFFFEFFFFUL)
 /* RMI ranges: 0x150-0x18F and 0x1D0-0x2CF (reservation quoted by TF-RMM) */
 #define RMI_FNUM_IS_RMI(n) (((n) >= 0x150 && (n) <= 0x18F) || ((n) >= 0x1D0 && (n) <= 0x2CF))
 #define RMI_FID_IS_RMI(fid) \
-	((((fid) & 0xFFFF0000UL) == 0xC4000000UL) && RMI_FNUM_IS_RMI((fid) & 0xFFFF))
+	((((fid)&0xFFFF0000UL) == 0xC4000000UL) && RMI_FNUM_IS_RMI((fid)&0xFFFF))
 
 /* RMI commands the probes single out (same numbers in 1.0, 1.1 and 2.0) */
 #define RMI_VERSION RMI_FID(0x150)
@@ -45,7 +45,7 @@
 #define RMI_OP_CANCEL RMI_FID(0x20A)
 
 /* Result word: status in 7:0, index/level (or 2.0 data) above */
-#define RMI_RETURN_STATUS(x) ((x) & 0xFF)
+#define RMI_RETURN_STATUS(x) ((x)&0xFF)
 #define RMI_RETURN_INDEX(x) (((x) >> 8) & 0xFF)
 #define RMI_SUCCESS 0
 #define RMI_ERROR_INPUT 1
@@ -89,9 +89,9 @@
 #define PSCI_SYSTEM_OFF_SMC32 0x84000008UL
 #define PSCI_SYSTEM_RESET_SMC32 0x84000009UL
 /* CPU_ON and AFFINITY_INFO need RMI_PSCI_COMPLETE before the caller re-enters */
-#define PSCI_NEEDS_COMPLETE(fid)                                                   \
+#define PSCI_NEEDS_COMPLETE(fid)                                                             \
 	(RMI_FID_MASK(fid) == PSCI_CPU_ON_SMC32 || RMI_FID_MASK(fid) == PSCI_CPU_ON_SMC64 || \
-	 RMI_FID_MASK(fid) == PSCI_AFFINITY_INFO_SMC32 ||                            \
+	 RMI_FID_MASK(fid) == PSCI_AFFINITY_INFO_SMC32 ||                                    \
 	 RMI_FID_MASK(fid) == PSCI_AFFINITY_INFO_SMC64)
 
 #define PSCI_SUCCESS 0

@@ -126,8 +126,7 @@ static void text_names(FILE *out, const struct rmi_lookup *l, uint64_t v,
 	}
 }
 
-static int decode_fid(uint64_t v, const struct rmi_decode_opts *o, FILE *out,
-		      struct json_writer *w)
+static int decode_fid(uint64_t v, const struct rmi_decode_opts *o, FILE *out, struct json_writer *w)
 {
 	struct rmi_lookup l;
 	const char *kind;
@@ -150,8 +149,8 @@ static int decode_fid(uint64_t v, const struct rmi_decode_opts *o, FILE *out,
 			fprintf(out, "  bit 16 set: SMCCC \"no live SVE state\" hint (masked)\n");
 		if (!l.n)
 			fprintf(out, "  %s call, %s, owner %" PRIu64 ", function 0x%" PRIx64 "\n",
-				(v >> 31) & 1 ? "fast" : "yielding", (v >> 30) & 1 ? "SMC64" : "SMC32",
-				(v >> 24) & 0x3f, v & 0xffff);
+				(v >> 31) & 1 ? "fast" : "yielding",
+				(v >> 30) & 1 ? "SMC64" : "SMC32", (v >> 24) & 0x3f, v & 0xffff);
 	}
 	return 0;
 }
@@ -200,7 +199,8 @@ static int decode_table(enum rmi_decode_kind k, uint64_t v, const struct rmi_dec
 			json_head(w, kinds[k].name, v, o);
 			jw_string_field(w, "name", buf);
 			jw_bool_field(w, "known", strncmp(buf, "UNKNOWN", 7));
-			jw_string_field(w, "note", "HIPAS has no ABI encoding; value is the ordinal");
+			jw_string_field(w, "note",
+					"HIPAS has no ABI encoding; value is the ordinal");
 			jw_end_object(w);
 		} else {
 			fprintf(out, "%s (ordinal %" PRIu64 ", abstract: no ABI encoding)\n", buf,
@@ -224,8 +224,9 @@ static int decode_psci(uint64_t v, const struct rmi_decode_opts *o, FILE *out,
 {
 	char buf[64];
 
-	/* FIDs have bit 31 set; return codes are small negatives (32 or 64 bit) */
-	if ((v >> 31) == 1 && !(v >> 32)) {
+	/* PSCI FIDs are fast calls of owner 4 (0x84../0xC4..); return codes are
+	 * small negatives, 32-bit (0xFFFFFFFD) or 64-bit */
+	if ((v >> 24) == 0x84 || (v >> 24) == 0xC4) {
 		int ret = decode_table(RMI_DK_PSCI, rmi_fid_mask(v), o, w ? NULL : out, w);
 
 		if (!w && rmi_psci_needs_complete(v))
@@ -246,8 +247,7 @@ static int decode_psci(uint64_t v, const struct rmi_decode_opts *o, FILE *out,
 	return 0;
 }
 
-static int decode_esr(uint64_t v, const struct rmi_decode_opts *o, FILE *out,
-		      struct json_writer *w)
+static int decode_esr(uint64_t v, const struct rmi_decode_opts *o, FILE *out, struct json_writer *w)
 {
 	struct esr_info e;
 	char buf[256];
@@ -284,8 +284,8 @@ static void feat_field(const struct rmi_def *f, uint64_t val, void *ctx)
 		jw_string_field(c->w, "spec_versions", f->spec_str);
 		jw_end_object(c->w);
 	} else {
-		fprintf(c->out, "  %-24s [%5s] = %" PRIu64 " (0x%" PRIx64 ")%s%s\n", field, f->value,
-			val, val, strchr(f->spec_str, '-') ? "  only " : "",
+		fprintf(c->out, "  %-24s [%5s] = %" PRIu64 " (0x%" PRIx64 ")%s%s\n", field,
+			f->value, val, val, strchr(f->spec_str, '-') ? "  only " : "",
 			strchr(f->spec_str, '-') ? f->spec_str : "");
 	}
 }

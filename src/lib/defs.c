@@ -9,10 +9,14 @@
 #include "util.h"
 
 static const char *const spec_names[RMI_SPEC__COUNT] = {
-	[RMI_SPEC_1_0] = "1.0",	      [RMI_SPEC_1_1_ALP9] = "1.1-alp9",
-	[RMI_SPEC_1_1_ALP12] = "1.1-alp12", [RMI_SPEC_1_1] = "1.1",
-	[RMI_SPEC_2_0] = "2.0",	      [RMI_SPEC_2_0_BET1] = "2.0-bet1",
-	[RMI_SPEC_2_0_BET2] = "2.0-bet2", [RMI_SPEC_2_0_BET3] = "2.0-bet3",
+	[RMI_SPEC_1_0] = "1.0",
+	[RMI_SPEC_1_1_ALP9] = "1.1-alp9",
+	[RMI_SPEC_1_1_ALP12] = "1.1-alp12",
+	[RMI_SPEC_1_1] = "1.1",
+	[RMI_SPEC_2_0] = "2.0",
+	[RMI_SPEC_2_0_BET1] = "2.0-bet1",
+	[RMI_SPEC_2_0_BET2] = "2.0-bet2",
+	[RMI_SPEC_2_0_BET3] = "2.0-bet3",
 	[RMI_SPEC_NA] = "n/a",
 };
 
@@ -94,8 +98,9 @@ int rmi_lookup(const char *kind, uint64_t value, enum rmi_spec spec, struct rmi_
 
 static bool name_eq(const char *want, const char *have)
 {
-	static const char *const prefixes[] = { "RMI_", "RSI_", "PSCI_", "SMCCC_", "RMM_",
-						"REC_ENTER_FLAG_", "RMI_EXIT_" };
+	static const char *const prefixes[] = { "RMI_",	    "RSI_", "PSCI_",
+						"SMCCC_",   "RMM_", "REC_ENTER_FLAG_",
+						"RMI_EXIT_" };
 
 	if (!strcasecmp(want, have))
 		return true;

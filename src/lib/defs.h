@@ -90,8 +90,7 @@ static inline uint64_t rmi_fid_mask(uint64_t fid)
  * Function ID -> name over every FID kind (RMI, RSI, PSCI, SMCCC, RMM-EL3).
  * *kind_out (may be NULL) gets the kind that matched or NULL.
  */
-int rmi_fid_lookup(uint64_t fid, enum rmi_spec spec, struct rmi_lookup *out,
-		   const char **kind_out);
+int rmi_fid_lookup(uint64_t fid, enum rmi_spec spec, struct rmi_lookup *out, const char **kind_out);
 const char *rmi_fid_name(uint64_t fid, enum rmi_spec spec, char *buf, size_t len);
 
 /* An RMI command result word (X0) split per RmiCommandReturnCode/RmiResult. */

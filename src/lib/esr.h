@@ -100,7 +100,7 @@ void esr_json(const struct esr_info *e, struct json_writer *w);
 const char *esr_class_name(enum esr_class cls);
 
 /* Name of a trapped system register or instruction by encoding, or NULL. */
-const char *esr_sysreg_name(unsigned int op0, unsigned int op1, unsigned int crn,
-			    unsigned int crm, unsigned int op2);
+const char *esr_sysreg_name(unsigned int op0, unsigned int op1, unsigned int crn, unsigned int crm,
+			    unsigned int op2);
 
 #endif

@@ -109,7 +109,10 @@ static int parse_opts(int argc, char **argv, int *optind_out)
 		case 'R':
 			if (rmi_parse_u64(optarg, &v)) {
 				rmi_err(NULL, "option --%s: '%s' is not a number",
-					c == 'F' ? "far" : c == 'H' ? "hpfar" : "reg", optarg);
+					c == 'F' ? "far" :
+					c == 'H' ? "hpfar" :
+						   "reg",
+					optarg);
 				return -1;
 			}
 			if (c == 'F') {
@@ -122,7 +125,8 @@ static int parse_opts(int argc, char **argv, int *optind_out)
 				copts.dec.feat_reg = (unsigned int)v;
 				copts.reg_set = true;
 				if (v > 15) {
-					rmi_err(NULL, "--reg %s: feature register index out of range",
+					rmi_err(NULL,
+						"--reg %s: feature register index out of range",
 						optarg);
 					return -1;
 				}
