@@ -12,15 +12,11 @@
 #include "lib/decode_print.h"
 #include "lib/defs.h"
 #include "lib/json.h"
+#include "lib/session.h"
 #include "lib/util.h"
+#include "rmitrace.h"
 
-static struct env {
-	bool json;
-	bool pretty;
-	bool verbose;
-	enum rmi_spec spec;
-	bool spec_set;
-} env = { .spec = RMI_SPEC_DEFAULT };
+struct rmitrace_env env = { .spec = RMI_SPEC_DEFAULT };
 
 static void usage(FILE *f)
 {
@@ -28,6 +24,10 @@ static void usage(FILE *f)
 		"Usage: rmitrace [OPTIONS] COMMAND [ARGS]\n"
 		"\n"
 		"Commands:\n"
+		"  stream              print events as they happen (default command)\n"
+		"  report              live report from the in-kernel aggregates (--duration, Ctrl-C)\n"
+		"                      [-H histograms] [--events: from the event stream instead]\n"
+		"  probes              list every hook: found, attached, missing, and why\n"
 		"  decode KIND VALUE   decode a value; KIND is %s\n"
 		"                      esr takes --far ADDR --hpfar ADDR; feat takes --reg N [--rsi]\n"
 		"  defs                list the RMI/RSI/PSCI definitions [--kind K] [--name SUBSTR]\n"
@@ -37,7 +37,9 @@ static void usage(FILE *f)
 		"  -p, --pretty        pretty-printed JSON (implies -j)\n"
 		"      --spec VERSION  RMM spec: 1.0, 1.1, 2.0 or a variant (1.1-alp9, 1.1-alp12,\n"
 		"                      2.0-bet1, 2.0-bet2, 2.0-bet3); default 2.0\n"
-		"  -v, --verbose       more detail (the notes of the definitions)\n"
+		"  -d, --duration SEC  stop after SEC seconds\n"
+		"  -v, --verbose       more detail (notes of definitions, libbpf messages)\n"
+		"%s"
 		"  -V, --version       print the version\n"
 		"  -h, --help          this help\n"
 		"\n"
@@ -45,9 +47,12 @@ static void usage(FILE *f)
 		"  rmitrace decode fid 0xC400015C\n"
 		"  rmitrace decode status 0x204 --spec 1.0\n"
 		"  rmitrace decode esr 0x93C08046 --far 0x1008 --hpfar 0x80100\n"
-		"  rmitrace -j defs --kind exit --spec 2.0\n",
-		rmi_decode_kind_names());
+		"  rmitrace -j defs --kind exit --spec 2.0\n"
+		"  rmitrace --uprobe-host .output/sim/simhost-v14 stream\n",
+		rmi_decode_kind_names(), rmi_session_help);
 }
+
+enum { OPT_HPFAR = 0x100 };
 
 static const struct option common_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -57,11 +62,18 @@ static const struct option common_opts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "spec", required_argument, NULL, 'S' },
 	{ "far", required_argument, NULL, 'F' },
-	{ "hpfar", required_argument, NULL, 'H' },
+	{ "hpfar", required_argument, NULL, OPT_HPFAR },
 	{ "reg", required_argument, NULL, 'R' },
 	{ "rsi", no_argument, NULL, 'r' },
 	{ "kind", required_argument, NULL, 'k' },
 	{ "name", required_argument, NULL, 'n' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "histograms", no_argument, NULL, 'H' },
+	{ "events", no_argument, NULL, 'E' },
+	{ "pid", required_argument, NULL, 'P' },
+	{ "uprobe-host", required_argument, NULL, 'U' },
+	{ "btf", required_argument, NULL, 'B' },
+	{ "ringbuf-size", required_argument, NULL, 'Z' },
 	{},
 };
 
@@ -79,7 +91,9 @@ static int parse_opts(int argc, char **argv, int *optind_out)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jpvVh", common_opts, NULL)) != -1) {
+	int li;
+
+	while ((c = getopt_long(argc, argv, "jpvVhd:H", common_opts, &li)) != -1) {
 		switch (c) {
 		case 'j':
 			env.json = true;
@@ -105,7 +119,7 @@ static int parse_opts(int argc, char **argv, int *optind_out)
 			env.spec_set = true;
 			break;
 		case 'F':
-		case 'H':
+		case OPT_HPFAR:
 		case 'R':
 			if (rmi_parse_u64(optarg, &v)) {
 				rmi_err(NULL, "option --%s: '%s' is not a number",
@@ -118,7 +132,7 @@ static int parse_opts(int argc, char **argv, int *optind_out)
 			if (c == 'F') {
 				copts.dec.far = v;
 				copts.far_set = true;
-			} else if (c == 'H') {
+			} else if (c == OPT_HPFAR) {
 				copts.dec.hpfar = v;
 				copts.hpfar_set = true;
 			} else {
@@ -140,6 +154,30 @@ static int parse_opts(int argc, char **argv, int *optind_out)
 			break;
 		case 'n':
 			copts.name = optarg;
+			break;
+		case 'd': {
+			char *end;
+
+			env.duration = strtod(optarg, &end);
+			if (*end || !(env.duration > 0)) {
+				rmi_err(NULL, "--duration %s: want a positive number of seconds",
+					optarg);
+				return -1;
+			}
+			break;
+		}
+		case 'H':
+			env.histograms = true;
+			break;
+		case 'E':
+			env.events = true;
+			break;
+		case 'P':
+		case 'U':
+		case 'B':
+		case 'Z':
+			if (rmi_session_opt(&env.probe, common_opts[li].name, optarg) < 0)
+				return -1;
 			break;
 		default:
 			fprintf(stderr, "Try 'rmitrace --help'.\n");
@@ -224,8 +262,8 @@ static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } cmds[] = {
-	{ "decode", do_decode },
-	{ "defs", do_defs },
+	{ "stream", do_stream }, { "report", do_report }, { "probes", do_probes },
+	{ "decode", do_decode }, { "defs", do_defs },
 };
 
 int main(int argc, char **argv)
@@ -237,10 +275,9 @@ int main(int argc, char **argv)
 	err = parse_opts(argc, argv, &first);
 	if (err)
 		return err > 0 ? EXIT_OK : EXIT_USAGE;
-	if (first >= argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	env.probe.verbose = env.verbose;
+	if (first >= argc)
+		return do_stream(0, argv + argc); /* stream is the default command */
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++) {
 		if (rmi_is_prefix(argv[first], cmds[i].name)) {
 			if (found) {
