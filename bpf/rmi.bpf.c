@@ -96,7 +96,8 @@ struct vcpu_state {
 	__u16 vcpu_id;
 	__u8 last_reason, last_ec, last_status;
 	__u8 has_host;
-	__u8 pad[3];
+	__u8 ran; /* has had a successful REC exit: already powered on */
+	__u8 pad[2];
 };
 
 struct {
@@ -343,8 +344,12 @@ static __always_inline int body_entry(void)
 	}
 	st->last_exit_ns = 0;
 
-	/* a REC entered while it is the target of an uncompleted CPU_ON */
-	if (!st->realm)
+	/*
+	 * A REC that never ran entered while the target of an uncompleted
+	 * CPU_ON: the RMM refuses it. A target already on may run meanwhile
+	 * (the RMM answers ALREADY_ON at completion): not flagged.
+	 */
+	if (!st->realm || st->ran)
 		return 0;
 	tk.realm = st->realm;
 	tk.mpidr = st->mpidr;
@@ -510,6 +515,8 @@ static __always_inline int body_rec_exit(struct kvm_vcpu___rmi *vcpu, __u64 ret)
 	if (reason == RMI_EXIT_PSCI && PSCI_NEEDS_COMPLETE(g0))
 		psci_open_window(st, pid_tgid, now, RMI_FID_MASK(g0), g1);
 
+	if (reason != RMI_NO_REASON)
+		st->ran = 1;
 	st->last_reason = reason;
 	st->last_ec = ec;
 	st->last_status = key.status;

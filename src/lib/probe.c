@@ -15,6 +15,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "defs.h"
 #include "json.h"
 #include "probe.h"
 #include "rmi.skel.h"
@@ -139,6 +140,9 @@ struct choice {
 
 struct rmi_probe {
 	struct rmi_probe_opts opts;
+	enum rmi_spec spec; /* RMM spec the target's layout implies */
+	char spec_why[96];
+	char host_path[4096]; /* absolute uprobe host path */
 	struct rmi_bpf *skel;
 	struct btf *vmlinux; /* kernel mode: for discovery */
 	char *kallsyms; /* kernel mode: /proc/kallsyms contents */
@@ -306,6 +310,62 @@ static void list_targets(char *buf, size_t len, const char *const *a, size_t n)
 		off += snprintf(buf + off, len - off, "%s%s", i ? "," : "", a[i]);
 }
 
+/* Does struct/union type id have a member name, looking through anonymous ones? */
+static bool btf_has_member(const struct btf *btf, int id, const char *name, int depth)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_member *m;
+
+	while (t && (btf_is_typedef(t) || btf_is_mod(t)))
+		t = btf__type_by_id(btf, t->type);
+	if (!t || !btf_is_composite(t) || depth > 4)
+		return false;
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++) {
+		const char *n = btf__name_by_offset(btf, m->name_off);
+
+		if (n && *n && !strcmp(n, name))
+			return true;
+		if ((!n || !*n) && btf_has_member(btf, m->type, name, depth + 1))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * RMM spec from the rec_exit layout: the GIC block went away with RMM 2.0
+ * (series v13+), which added s2ap_base. RMI_VERSION is negotiated at boot,
+ * before any tool attaches, so the layout is what we can know.
+ */
+static void infer_spec(struct rmi_probe *p, const struct btf *btf)
+{
+	int id = btf ? btf__find_by_name_kind(btf, "rec_exit", BTF_KIND_STRUCT) : -1;
+
+	p->spec = RMI_SPEC_DEFAULT;
+	if (id < 0) {
+		snprintf(p->spec_why, sizeof(p->spec_why), "no struct rec_exit in BTF: default");
+		return;
+	}
+	if (btf_has_member(btf, id, "gicv3_hcr", 0)) {
+		p->spec = RMI_SPEC_1_0;
+		snprintf(p->spec_why, sizeof(p->spec_why), "rec_exit has the GIC block (RMM 1.0)");
+	} else if (btf_has_member(btf, id, "s2ap_base", 0)) {
+		p->spec = RMI_SPEC_2_0;
+		snprintf(p->spec_why, sizeof(p->spec_why),
+			 "rec_exit has s2ap_base, no GIC (RMM 2.0)");
+	} else {
+		snprintf(p->spec_why, sizeof(p->spec_why),
+			 "rec_exit layout not recognised: default");
+	}
+}
+
+enum rmi_spec rmi_probe_spec(const struct rmi_probe *p, const char **why)
+{
+	if (why)
+		*why = p->spec_why;
+	return p->spec;
+}
+
 static void resolve_user(struct rmi_probe *p, struct elf_syms *es)
 {
 	for (size_t i = 0; i < NHOOKS; i++) {
@@ -434,6 +494,11 @@ int rmi_probe_open(const struct rmi_probe_opts *o, struct rmi_probe **out)
 	if (o->uprobe_host) {
 		struct elf_syms es = { -1, NULL };
 
+		/* uprobes name the binary by path: make it independent of our cwd */
+		if (realpath(o->uprobe_host, p->host_path))
+			p->opts.uprobe_host = p->host_path;
+		o = &p->opts;
+
 		err = elf_open_syms(o->uprobe_host, &es);
 		if (err) {
 			rmi_err("give the path of a simulated CCA host binary",
@@ -449,6 +514,7 @@ int rmi_probe_open(const struct rmi_probe_opts *o, struct rmi_probe **out)
 				o->uprobe_host);
 			goto fail;
 		}
+		infer_spec(p, host_btf);
 		btf__free(host_btf);
 		resolve_user(p, &es);
 		elf_close_syms(&es);
@@ -477,6 +543,7 @@ int rmi_probe_open(const struct rmi_probe_opts *o, struct rmi_probe **out)
 			goto fail;
 		}
 		p->kallsyms = read_file("/proc/kallsyms");
+		infer_spec(p, p->vmlinux);
 		resolve_kernel(p, have_kbtf);
 	}
 	set_rows(p);
@@ -716,6 +783,8 @@ void rmi_probe_print(const struct rmi_probe *p, struct json_writer *w)
 		jw_start_object(w);
 		jw_string_field(w, "source", rmi_probe_source(p));
 		jw_u64_field(w, "attach_ms", p->attach_ms);
+		jw_string_field(w, "rmm_spec", rmi_spec_str(p->spec));
+		jw_string_field(w, "rmm_spec_why", p->spec_why);
 		jw_name(w, "hooks");
 		jw_start_array(w);
 		for (size_t i = 0; i < p->nst; i++) {
@@ -744,7 +813,8 @@ void rmi_probe_print(const struct rmi_probe *p, struct json_writer *w)
 		jw_end_object(w);
 		return;
 	}
-	printf("source: %s (attach %d ms)\n", rmi_probe_source(p), p->attach_ms);
+	printf("source: %s (attach %d ms)\nRMM spec: %s (%s)\n", rmi_probe_source(p), p->attach_ms,
+	       rmi_spec_str(p->spec), p->spec_why);
 	printf("%-16s %-20s %-10s %-22s %-9s %s\n", "FEATURE", "HOOK", "FLAVOUR", "TARGET", "STATE",
 	       "WHY");
 	for (size_t i = 0; i < p->nst; i++) {

@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "defs.h"
+
 struct json_writer;
 struct bpf_map;
 
@@ -69,6 +71,8 @@ void rmi_probe_print(const struct rmi_probe *p, struct json_writer *w);
 
 /* True when every required hook was found. */
 bool rmi_probe_usable(const struct rmi_probe *p);
+/* RMM spec version the target's layout implies, with the reason. */
+enum rmi_spec rmi_probe_spec(const struct rmi_probe *p, const char **why);
 /* Number of attached hooks (entry/return halves counted apart). */
 int rmi_probe_attached(const struct rmi_probe *p);
 

@@ -597,3 +597,105 @@ void rmi_stats_add_event(struct rmi_stats *s, const void *ev, size_t len)
 		break;
 	}
 }
+
+/* ---- comparing two snapshots ---------------------------------------------- */
+
+static int hist_diff(const struct rmi_hist *a, const struct rmi_hist *b)
+{
+	if (a->n != b->n || a->sum != b->sum || a->max != b->max)
+		return 1;
+	return memcmp(a->slot, b->slot, sizeof(a->slot)) != 0;
+}
+
+#define DIFF(...)                                       \
+	do {                                            \
+		if (out && n < 20)                      \
+			fprintf(out, "  " __VA_ARGS__); \
+		n++;                                    \
+	} while (0)
+
+int rmi_stats_compare(const struct rmi_stats *a, const struct rmi_stats *b, FILE *out)
+{
+	int n = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		const struct rmi_stats *x = pass ? b : a, *y = pass ? a : b;
+		const char *xs = pass ? "events" : "maps";
+
+		for (size_t i = 0; i < x->exits.n; i++) {
+			const struct rmi_exit_row *r = rmi_tab_row(&x->exits, i);
+			const struct rmi_exit_row *q =
+				rmi_tab_get((struct rmi_tab *)&y->exits, &r->key, false);
+
+			if (!q)
+				DIFF("exit pid %u vcpu %u reason %u ec 0x%x only in %s\n",
+				     r->key.pid, r->key.vcpu_id, r->key.reason, r->key.ec, xs);
+			else if (!pass && (r->count != q->count || hist_diff(&r->run, &q->run) ||
+					   hist_diff(&r->host, &q->host)))
+				DIFF("exit pid %u vcpu %u reason %u ec 0x%x: count %llu/%llu, run "
+				     "n %llu/%llu, host n %llu/%llu\n",
+				     r->key.pid, r->key.vcpu_id, r->key.reason, r->key.ec,
+				     (unsigned long long)r->count, (unsigned long long)q->count,
+				     (unsigned long long)r->run.n, (unsigned long long)q->run.n,
+				     (unsigned long long)r->host.n, (unsigned long long)q->host.n);
+		}
+		for (size_t i = 0; i < x->calls.n; i++) {
+			const struct rmi_call_row *r = rmi_tab_row(&x->calls, i);
+			const struct rmi_call_row *q =
+				rmi_tab_get((struct rmi_tab *)&y->calls, &r->key, false);
+
+			if (!q)
+				DIFF("rmi pid %u fid 0x%x result 0x%x only in %s\n", r->key.pid,
+				     r->key.fid, r->key.result, xs);
+			else if (!pass && (r->count != q->count || hist_diff(&r->lat, &q->lat)))
+				DIFF("rmi pid %u fid 0x%x result 0x%x: count %llu/%llu\n",
+				     r->key.pid, r->key.fid, r->key.result,
+				     (unsigned long long)r->count, (unsigned long long)q->count);
+		}
+		for (size_t i = 0; i < x->psci.n; i++) {
+			const struct rmi_psci_row *r = rmi_tab_row(&x->psci, i);
+			const struct rmi_psci_row *q =
+				rmi_tab_get((struct rmi_tab *)&y->psci, &r->key, false);
+
+			if (!q)
+				DIFF("psci of pid %u only in %s\n", r->key.pid, xs);
+			else if (!pass && (r->opened != q->opened || r->completed != q->completed ||
+					   r->err_rec_enters != q->err_rec_enters ||
+					   r->early_target_entries != q->early_target_entries ||
+					   hist_diff(&r->dur, &q->dur)))
+				DIFF("psci of pid %u: opened %llu/%llu completed %llu/%llu\n",
+				     r->key.pid, (unsigned long long)r->opened,
+				     (unsigned long long)q->opened,
+				     (unsigned long long)r->completed,
+				     (unsigned long long)q->completed);
+		}
+		for (size_t i = 0; i < x->windows.n; i++) {
+			const struct rmi_window_row *r = rmi_tab_row(&x->windows, i);
+			const struct rmi_window_row *q =
+				rmi_tab_get((struct rmi_tab *)&y->windows, &r->key, false);
+
+			if (!q)
+				DIFF("open PSCI window pid %u vcpu %u only in %s\n", r->key.pid,
+				     r->key.vcpu_id, xs);
+			else if (!pass && (r->win.fid != q->win.fid ||
+					   r->win.target_mpidr != q->win.target_mpidr ||
+					   r->win.err_rec_enters != q->win.err_rec_enters))
+				DIFF("open PSCI window pid %u vcpu %u differs\n", r->key.pid,
+				     r->key.vcpu_id);
+		}
+		for (size_t i = 0; i < x->realms.n; i++) {
+			const struct rmi_realm_row *r = rmi_tab_row(&x->realms, i);
+			const struct rmi_realm_row *q =
+				rmi_tab_get((struct rmi_tab *)&y->realms, &r->key, false);
+
+			if (!q)
+				DIFF("realm pid %u only in %s\n", r->key.pid, xs);
+			else if (!pass && r->info.state != q->info.state)
+				DIFF("realm pid %u state %u/%u\n", r->key.pid, r->info.state,
+				     q->info.state);
+		}
+	}
+	if (out && n > 20)
+		fprintf(out, "  ... and %d more\n", n - 20);
+	return n;
+}

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "rmi/event.h"
 
@@ -94,6 +95,12 @@ void rmi_stats_reset(struct rmi_stats *s);
 int rmi_stats_read_maps(struct rmi_stats *s, const struct rmi_probe *p);
 /* Adds one event (as it comes off the ring buffer or out of a record). */
 void rmi_stats_add_event(struct rmi_stats *s, const void *ev, size_t len);
+
+/*
+ * Differences between two snapshots of the same probes (maps vs events),
+ * described on out (first 20); returns how many.
+ */
+int rmi_stats_compare(const struct rmi_stats *a, const struct rmi_stats *b, FILE *out);
 
 /* Sorting helpers for presentation: returns a malloc'd array of row pointers. */
 void **rmi_tab_sorted(const struct rmi_tab *t, int (*cmp)(const void *, const void *));

@@ -88,6 +88,8 @@ int do_stream(int argc, char **argv)
 	env.probe.emit_events = true;
 	if (rmi_session_start(&env.probe, &p))
 		return EXIT_FAIL;
+	if (!env.spec_set)
+		env.spec = rmi_probe_spec(p, NULL);
 	if (env.json && !(ctx.w = jw_new(stdout, false))) {
 		err = -ENOMEM;
 		goto cleanup;
@@ -131,15 +133,23 @@ int do_report(int argc, char **argv)
 	struct rmi_source *src = NULL;
 	struct rmi_probe *p = NULL;
 	struct rmi_stats st;
+	bool cross_fail = false;
 	double t0;
 	int err;
 
 	if (no_args("report", argc, argv))
 		return EXIT_USAGE;
+	if (env.cross_check && !env.events) {
+		rmi_err(NULL,
+			"--cross-check compares the event stream with the maps: add --events");
+		return EXIT_USAGE;
+	}
 	rmi_stats_init(&st);
 	env.probe.emit_events = env.events;
 	if (rmi_session_start(&env.probe, &p))
 		return EXIT_FAIL;
+	if (!env.spec_set)
+		ro.spec = rmi_probe_spec(p, NULL);
 	if (env.events && (err = rmi_source_live(p, on_report_event, &st, &src)))
 		goto cleanup;
 	announce(p, env.duration > 0 ? "collecting" : "collecting, Ctrl-C to report");
@@ -150,14 +160,24 @@ int do_report(int argc, char **argv)
 	ro.duration_s = rmi_now() - t0;
 	ro.now_ns = rmi_now_ns();
 	if (env.events) {
-		/* the realm state and counters still come from the maps */
+		/* lost events and probe errors are counted in the maps */
 		struct rmi_stats k;
 
 		rmi_stats_init(&k);
-		rmi_stats_read_maps(&k, p);
+		err = rmi_stats_read_maps(&k, p);
 		st.lost_events = k.lost_events;
 		st.read_errors = k.read_errors;
 		st.state_full = k.state_full;
+		if (!err && env.cross_check) {
+			int nd;
+
+			fprintf(stderr, "%s: cross-check of events against in-kernel aggregates:\n",
+				rmi_prog);
+			nd = rmi_stats_compare(&k, &st, stderr);
+			fprintf(stderr, "%s: cross-check: %s (%d differences)\n", rmi_prog,
+				nd ? "DIFFERENT" : "equal", nd);
+			cross_fail = nd != 0;
+		}
 		rmi_stats_free(&k);
 		ro.source = "events";
 	} else {
@@ -181,7 +201,7 @@ cleanup:
 	rmi_source_free(src);
 	rmi_probe_destroy(p);
 	rmi_stats_free(&st);
-	return err ? EXIT_FAIL : EXIT_OK;
+	return err || cross_fail ? EXIT_FAIL : EXIT_OK;
 }
 
 int do_probes(int argc, char **argv)

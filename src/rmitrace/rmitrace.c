@@ -27,6 +27,7 @@ static void usage(FILE *f)
 		"  stream              print events as they happen (default command)\n"
 		"  report              live report from the in-kernel aggregates (--duration, Ctrl-C)\n"
 		"                      [-H histograms] [--events: from the event stream instead]\n"
+		"                      [--cross-check: with --events, compare with the maps]\n"
 		"  probes              list every hook: found, attached, missing, and why\n"
 		"  decode KIND VALUE   decode a value; KIND is %s\n"
 		"                      esr takes --far ADDR --hpfar ADDR; feat takes --reg N [--rsi]\n"
@@ -70,6 +71,7 @@ static const struct option common_opts[] = {
 	{ "duration", required_argument, NULL, 'd' },
 	{ "histograms", no_argument, NULL, 'H' },
 	{ "events", no_argument, NULL, 'E' },
+	{ "cross-check", no_argument, NULL, 'X' },
 	{ "pid", required_argument, NULL, 'P' },
 	{ "uprobe-host", required_argument, NULL, 'U' },
 	{ "btf", required_argument, NULL, 'B' },
@@ -171,6 +173,9 @@ static int parse_opts(int argc, char **argv, int *optind_out)
 			break;
 		case 'E':
 			env.events = true;
+			break;
+		case 'X':
+			env.cross_check = true;
 			break;
 		case 'P':
 		case 'U':

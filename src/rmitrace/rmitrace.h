@@ -17,6 +17,7 @@ struct rmitrace_env {
 	double duration;
 	bool histograms;
 	bool events;
+	bool cross_check;
 	struct rmi_probe_opts probe;
 };
 

@@ -66,7 +66,6 @@ expect_exit "defs --name" 0 t defs --name REC_ENTER
 expect_match "defs --name finds it" 'RMI_REC_ENTER +0xC400015C' "$out"
 
 # usage errors: exit 2 and "rmitrace: error:" on stderr
-expect_exit "no command" 2 t
 expect_exit "unknown command" 2 t frobnicate
 expect_match "unknown command message" '^rmitrace: error: unknown command' "$err"
 expect_exit "unknown kind" 2 t decode bogus 1
