@@ -136,7 +136,7 @@ fmt:
 	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')
 
 demo: deps
-	$(Q)$(MAKE) all
+	$(Q)$(MAKE) all sim
 	$(Q)scripts/demo.sh $(OUTPUT)
 
 bench: deps

@@ -1,28 +1,43 @@
 #!/bin/bash
-# The README's "main job". Until the live tools land it is a tour of the
-# decoder over the values a CCA host shows; later it drives the simulated
-# host under the live tools.
-set -eu
+# The README's "main job": on a machine without Arm CCA it starts the
+# simulated CCA host (three realms, one of them with a PSCI CPU_ON that is
+# never completed) and runs the live tools on it through uprobes.
+set -u
 OUTPUT=${1:-.output}
 T=$OUTPUT/rmitrace
+SIM=$OUTPUT/sim/simhost-v14
+tmp=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
 
-run() {
-	printf '\n$ rmitrace %s\n' "$*"
-	"$T" "$@"
-}
+if [ "$(id -u)" != 0 ]; then
+	echo "demo: error: the live tools load BPF programs: run as root (sudo make demo)" >&2
+	exit 1
+fi
 
-echo "rmitools demo: decoding what a CCA host sees"
-run decode fid 0xC400015C
-run decode fid 0xC401015C
-run --spec 1.0 decode fid 0xC4000153
-run --spec 2.0 decode fid 0xC4000153
-run --spec 1.0 decode status 0x204
-run --spec 2.0 decode status 0x50D
-run decode exit 3
-run decode exit 8
-run decode psci 0xC4000003
-run decode psci 0xFFFFFFFD
-run decode esr 0x93C08046 --far 0x1008 --hpfar 0x80100
-run decode esr 0x62300402
-run --spec 1.0 decode feat 0x14130 --reg 0
-run defs --kind exit --spec 2.0
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "hooks on the simulated CCA host ($SIM)"
+"$T" probes --uprobe-host "$SIM"
+
+say "live event stream (first 25 events of a run)"
+"$T" stream --uprobe-host "$SIM" >"$tmp/stream" 2>"$tmp/stream.err" &
+sp=$!
+for _ in $(seq 100); do grep -q attached "$tmp/stream.err" && break; sleep 0.1; done
+"$T" report --uprobe-host "$SIM" --duration 3 >"$tmp/report" 2>"$tmp/report.err" &
+rp=$!
+for _ in $(seq 100); do grep -q attached "$tmp/report.err" && break; sleep 0.1; done
+"$SIM" --seed 7 --realms 3 --vcpus 4 --exits 400 --stuck 1 --hold 4 \
+	--truth "$tmp/truth.json" 2>"$tmp/sim.err" &
+simpid=$!
+for _ in $(seq 100); do grep -q holding "$tmp/sim.err" && break; sleep 0.1; done
+kill -INT $sp
+wait $sp
+head -25 "$tmp/stream"
+cat "$tmp/stream.err"
+wait $rp
+say "live report (in-kernel aggregates, 3 s)"
+cat "$tmp/report"
+kill -TERM $simpid 2>/dev/null
+wait $simpid
+say "what the simulated host says it did (ground truth)"
+jq -c '.totals' "$tmp/truth.json"

@@ -44,23 +44,28 @@ void rmi_hist_merge(struct rmi_hist *dst, const struct rmi_hist *src)
 
 uint64_t rmi_hist_quantile(const struct rmi_hist *h, double q)
 {
-	uint64_t want, seen = 0;
+	uint64_t want, seen = 0, total = 0;
 
-	if (!h->n)
+	for (int i = 0; i < RMI_HIST_SLOTS; i++)
+		total += h->slot[i];
+	if (!total)
 		return 0;
 	if (q >= 1.0)
 		return h->max;
-	want = (uint64_t)(q * (double)h->n);
+	want = (uint64_t)(q * (double)total + 0.5);
 	if (want < 1)
 		want = 1;
 	for (int i = 0; i < RMI_HIST_SLOTS; i++) {
-		seen += h->slot[i];
-		if (seen >= want) {
-			uint64_t hi = i == 0 ? 0 : (i >= 63 ? UINT64_MAX : (1ull << i) - 1);
+		if (seen + h->slot[i] >= want) {
+			/* linear within the slot [2^(i-1), 2^i), never above the max seen */
+			double lo = i == 0 ? 0 : (double)(1ull << (i - 1));
+			double hi = i == 0 ? 0 : (double)(1ull << i);
+			uint64_t v = (uint64_t)(lo + (hi - lo) * (double)(want - seen) /
+							 (double)h->slot[i]);
 
-			/* never above what was seen */
-			return hi < h->max ? hi : h->max;
+			return h->max && v > h->max ? h->max : v;
 		}
+		seen += h->slot[i];
 	}
 	return h->max;
 }
