@@ -1,0 +1,82 @@
+#!/bin/bash
+# make bench: the performance figures of the issues, measured on the
+# simulated CCA host. Prints a table; BENCHMARKS.md keeps the latest run.
+set -u
+OUTPUT=${1:-.output}
+T=$OUTPUT/rmitrace
+SIM=$OUTPUT/sim/simhost-v14
+tmp=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; sysctl -q kernel.bpf_stats_enabled="$old_stats"; rm -rf "$tmp"' EXIT
+
+if [ "$(id -u)" != 0 ]; then
+	echo "bench: error: needs root to load BPF (sudo make bench)" >&2
+	exit 1
+fi
+old_stats=$(sysctl -n kernel.bpf_stats_enabled)
+sysctl -q kernel.bpf_stats_enabled=1
+
+row() { printf '%-52s %14s   %s\n' "$1" "$2" "$3"; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+echo "rmitools benchmarks: $(date -u +%Y-%m-%dT%H:%MZ), $(uname -m), $(nproc) CPUs, kernel $(uname -r)"
+echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+row "figure" "value" "target"
+
+# attach time of all programs (median of 5)
+for _ in 1 2 3 4 5; do
+	"$T" -j probes --uprobe-host "$SIM" 2>/dev/null | jq .attach_ms
+done | median >"$tmp/attach"
+row "attach time, all programs (uprobe host)" "$(cat "$tmp/attach") ms" "<= 500 ms"
+
+# sum run_time_ns / run_cnt of our programs, by name prefix list
+prog_stats() {
+	bpftool prog show -j | jq -r --argjson names "$1" '
+		[.[] | select(.name as $n | $names | index($n))] |
+		"\(map(.run_time_ns // 0) | add) \(map(.run_cnt // 0) | add)"'
+}
+
+# BPF cost per REC exit: entry + exit + pre_enter + handle_rec_exit programs
+bpf_cost() { # mode-args...
+	"$T" report "$@" --uprobe-host "$SIM" >/dev/null 2>"$tmp/err" &
+	local p=$!
+	for _ in $(seq 100); do grep -q attached "$tmp/err" && break; sleep 0.1; done
+	"$SIM" --seed 3 --realms 4 --vcpus 4 --exits 20000 --rate max --run-ns 0 \
+		--truth "$tmp/truth.json" --quiet
+	local exitp rmip
+	exitp=$(prog_stats '["kp_kvm_entry","kp_kvm_exit","kp_rec_pre_enter","kp_rec_exit"]')
+	rmip=$(prog_stats '["kp_smc","krp_smc"]')
+	kill -INT $p
+	wait $p
+	local enters calls
+	enters=$(jq .totals.rec_enters "$tmp/truth.json")
+	calls=$(jq .totals.rmi_calls "$tmp/truth.json")
+	set -- $exitp
+	echo "$(( $1 / enters )) $(( $(echo "$rmip" | cut -d' ' -f1) / calls ))"
+}
+read -r agg_exit agg_rmi < <(bpf_cost)
+read -r tr_exit tr_rmi < <(bpf_cost --events)
+row "BPF ns per REC exit, aggregation (all exit-path progs)" "$agg_exit ns" "<= 150 ns"
+row "BPF ns per REC exit, trace mode (ring buffer)" "$tr_exit ns" "-"
+row "BPF ns per RMI call, aggregation (kprobe+kretprobe)" "$agg_rmi ns" "-"
+row "BPF ns per RMI call, trace mode" "$tr_rmi ns" "-"
+
+# workload throughput: simulated host exits/s alone and with each tool
+sim_rate() {
+	local s e
+	s=$(date +%s.%N)
+	"$SIM" --seed 3 --realms 2 --vcpus 2 --exits 100000 --rate max --run-ns 0 --quiet >/dev/null
+	e=$(date +%s.%N)
+	echo "400000 / ($e - $s)" | bc
+}
+base=$(sim_rate)
+row "simulated host exits/s, no tracing" "$base" "-"
+for mode in "report" "report --events" "stream"; do
+	# shellcheck disable=SC2086
+	"$T" $mode --uprobe-host "$SIM" >/dev/null 2>"$tmp/err" &
+	p=$!
+	for _ in $(seq 100); do grep -q attached "$tmp/err" && break; sleep 0.1; done
+	r=$(sim_rate)
+	kill -INT $p
+	wait $p
+	row "simulated host exits/s, rmitrace $mode" "$r" "$(echo "scale=2; $r / $base" | bc)x of untraced"
+done
