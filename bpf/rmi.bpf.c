@@ -86,18 +86,17 @@ struct {
 /* Per vCPU thread: the REC_ENTER window and the last exit, for host time. */
 struct vcpu_state {
 	__u64 vcpu; /* struct kvm_vcpu * last bound */
+	__u64 run; /* its struct rec_run * (fixed for the life of the REC) */
 	__u64 realm;
 	__u64 mpidr;
 	__u64 entry_ns; /* last kvm_entry */
-	__u64 exit_ns; /* last kvm_exit */
 	__u64 last_exit_ns; /* end of the last handled exit: host time starts */
 	__u64 host_ns; /* host time before the current REC_ENTER */
 	__u32 pid;
 	__u16 vcpu_id;
 	__u8 last_reason, last_ec, last_status;
 	__u8 has_host;
-	__u8 ran; /* has had a successful REC exit: already powered on */
-	__u8 pad[2];
+	__u8 pad[3];
 };
 
 struct {
@@ -252,7 +251,7 @@ static __always_inline struct vcpu_state *bind_vcpu(struct kvm_vcpu___rmi *vcpu,
 			return NULL;
 	}
 	if (RD(&kvm, &vcpu->kvm) || RD(&vcpu_id, &vcpu->vcpu_id) ||
-	    RD(&st->mpidr, &vcpu->arch.rec.mpidr))
+	    RD(&st->mpidr, &vcpu->arch.rec.mpidr) || RD(&st->run, &vcpu->arch.rec.run))
 		count(RMI_CNT_READ_ERRORS);
 	st->vcpu = (__u64)vcpu;
 	st->realm = (__u64)kvm;
@@ -289,16 +288,6 @@ static __always_inline void note_layout(struct kvm_vcpu___rmi *vcpu)
 
 /* ---- bodies ----------------------------------------------------------- */
 
-static __always_inline int body_pre_enter(struct kvm_vcpu___rmi *vcpu)
-{
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-
-	if (filtered(pid_tgid >> 32))
-		return 0;
-	bind_vcpu(vcpu, pid_tgid);
-	return 0;
-}
-
 static __always_inline int body_entry(void)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -306,9 +295,7 @@ static __always_inline int body_entry(void)
 	struct vcpu_state *st;
 	struct rmi_exit_key key = {};
 	struct rmi_exit_val *val;
-	struct target_key tk;
 	__u64 now, host;
-	__u32 *src;
 
 	if (filtered(pid_tgid >> 32))
 		return 0;
@@ -343,58 +330,6 @@ static __always_inline int body_entry(void)
 		}
 	}
 	st->last_exit_ns = 0;
-
-	/*
-	 * A REC that never ran entered while the target of an uncompleted
-	 * CPU_ON: the RMM refuses it. A target already on may run meanwhile
-	 * (the RMM answers ALREADY_ON at completion): not flagged.
-	 */
-	if (!st->realm || st->ran)
-		return 0;
-	tk.realm = st->realm;
-	tk.mpidr = st->mpidr;
-	tk.pid = st->pid;
-	tk.pad = 0;
-	src = bpf_map_lookup_elem(&psci_targets, &tk);
-	if (src) {
-		struct rmi_psci_key pk = { .realm = st->realm, .pid = st->pid, .vcpu_id = *src };
-		struct rmi_realm_id rid = { .realm = st->realm, .pid = st->pid };
-		struct rmi_psci_win *w = bpf_map_lookup_elem(&psci_open, &pk);
-		struct rmi_psci_val *ps = lookup_or_init(&psci_stats, &rid, &zero_psci);
-		struct rmi_ev_psci *ev;
-
-		if (ps)
-			ps->early_target_entries += 1;
-		if (!w)
-			return 0;
-		__sync_fetch_and_add(&w->early_target_entries, 1);
-		if (emit_events && (ev = ev_reserve(sizeof(*ev)))) {
-			hdr_fill(&ev->h, RMI_EV_PSCI_EARLY, sizeof(*ev), now, st->realm, pid_tgid,
-				 pk.vcpu_id);
-			ev->fid = w->fid;
-			ev->target_mpidr = w->target_mpidr;
-			ev->caller_mpidr = w->caller_mpidr;
-			ev->opened_ns = w->opened_ns;
-			ev->status = 0;
-			ev->err_rec_enters = w->err_rec_enters;
-			ev->early_target_entries = w->early_target_entries;
-			bpf_ringbuf_submit(ev, 0);
-		}
-	}
-	return 0;
-}
-
-static __always_inline int body_exit(void)
-{
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
-	struct vcpu_state *st;
-
-	if (filtered(pid_tgid >> 32))
-		return 0;
-	st = bpf_map_lookup_elem(&vcpus, &tid);
-	if (st)
-		st->exit_ns = bpf_ktime_get_ns();
 	return 0;
 }
 
@@ -437,6 +372,45 @@ static __always_inline void psci_open_window(struct vcpu_state *st, __u64 pid_tg
 	}
 }
 
+/*
+ * A REC_ENTER refused with RMI_ERROR_REC for a vCPU that is the target of an
+ * uncompleted CPU_ON: the host entered the target before PSCI_COMPLETE.
+ */
+static __always_inline void early_target(struct vcpu_state *st, __u64 pid_tgid, __u64 now)
+{
+	struct target_key tk = { .realm = st->realm, .mpidr = st->mpidr, .pid = st->pid };
+	struct rmi_realm_id rid = { .realm = st->realm, .pid = st->pid };
+	struct rmi_psci_key pk = { .realm = st->realm, .pid = st->pid };
+	struct rmi_psci_val *ps;
+	struct rmi_psci_win *w;
+	struct rmi_ev_psci *ev;
+	__u32 *src;
+
+	src = bpf_map_lookup_elem(&psci_targets, &tk);
+	if (!src)
+		return;
+	pk.vcpu_id = *src;
+	w = bpf_map_lookup_elem(&psci_open, &pk);
+	if (!w)
+		return;
+	__sync_fetch_and_add(&w->early_target_entries, 1);
+	ps = lookup_or_init(&psci_stats, &rid, &zero_psci);
+	if (ps)
+		ps->early_target_entries += 1;
+	if (emit_events && (ev = ev_reserve(sizeof(*ev)))) {
+		hdr_fill(&ev->h, RMI_EV_PSCI_EARLY, sizeof(*ev), now, st->realm, pid_tgid,
+			 pk.vcpu_id);
+		ev->fid = w->fid;
+		ev->target_mpidr = w->target_mpidr;
+		ev->caller_mpidr = w->caller_mpidr;
+		ev->opened_ns = w->opened_ns;
+		ev->status = 0;
+		ev->err_rec_enters = w->err_rec_enters;
+		ev->early_target_entries = w->early_target_entries;
+		bpf_ringbuf_submit(ev, 0);
+	}
+}
+
 static __always_inline int body_rec_exit(struct kvm_vcpu___rmi *vcpu, __u64 ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -451,23 +425,27 @@ static __always_inline int body_rec_exit(struct kvm_vcpu___rmi *vcpu, __u64 ret)
 
 	if (filtered(pid_tgid >> 32))
 		return 0;
-	now = bpf_ktime_get_ns();
 	note_layout(vcpu);
 	st = bind_vcpu(vcpu, pid_tgid);
 	if (!st)
 		return 0;
-	if (st->entry_ns) {
-		run_ns = (st->exit_ns > st->entry_ns ? st->exit_ns : now) - st->entry_ns;
-	} else {
+	/*
+	 * trace_kvm_exit fires after local_irq_enable(), right before this
+	 * function: its clock would add a program (~260 ns) and no precision.
+	 */
+	now = bpf_ktime_get_ns();
+	if (st->entry_ns)
+		run_ns = now - st->entry_ns;
+	else
 		flags |= RMI_EXF_NO_RUN_TIME;
-	}
 	if (!st->has_host)
 		flags |= RMI_EXF_NO_HOST_TIME;
 
 	if (emit_events)
 		ev = ev_reserve(sizeof(*ev));
 	if (RMI_RETURN_STATUS(status) == RMI_SUCCESS) {
-		if (RD(&run, &vcpu->arch.rec.run) || RD(&reason, &run->exit.exit_reason))
+		run = (void *)st->run;
+		if (RD(&reason, &run->exit.exit_reason))
 			count(RMI_CNT_READ_ERRORS);
 		if (reason == RMI_EXIT_SYNC && !RD(&esr, &run->exit.esr))
 			ec = (esr >> 26) & 0x3f;
@@ -510,13 +488,13 @@ static __always_inline int body_rec_exit(struct kvm_vcpu___rmi *vcpu, __u64 ret)
 			if (ps)
 				ps->err_rec_enters += 1;
 			flags |= RMI_EXF_PSCI_PENDING;
+		} else {
+			early_target(st, pid_tgid, now);
 		}
 	}
 	if (reason == RMI_EXIT_PSCI && PSCI_NEEDS_COMPLETE(g0))
 		psci_open_window(st, pid_tgid, now, RMI_FID_MASK(g0), g1);
 
-	if (reason != RMI_NO_REASON)
-		st->ran = 1;
 	st->last_reason = reason;
 	st->last_ec = ec;
 	st->last_status = key.status;
@@ -778,8 +756,8 @@ static __always_inline int body_realm(struct kvm___rmi *kvm, __u32 op)
 }
 
 /* ---- attach flavours: thin wrappers --------------------------------------
- * kvm_entry / kvm_exit: tp_btf on a CCA kernel, kprobe-type programs for the
- * trace_kvm_* stand-ins of a simulated host (attached as uprobes).
+ * kvm_entry: tp_btf on a CCA kernel, a kprobe-type program for the
+ * trace_kvm_entry stand-in of a simulated host (attached as a uprobe).
  */
 SEC("tp_btf/kvm_entry")
 int BPF_PROG(tp_kvm_entry, unsigned long vcpu_pc)
@@ -791,30 +769,6 @@ SEC("kprobe")
 int BPF_KPROBE(kp_kvm_entry)
 {
 	return body_entry();
-}
-
-SEC("tp_btf/kvm_exit")
-int BPF_PROG(tp_kvm_exit, int ret, unsigned int esr_ec, unsigned long vcpu_pc)
-{
-	return body_exit();
-}
-
-SEC("kprobe")
-int BPF_KPROBE(kp_kvm_exit)
-{
-	return body_exit();
-}
-
-SEC("fentry/kvm_rec_pre_enter")
-int BPF_PROG(fe_rec_pre_enter, struct kvm_vcpu___rmi *vcpu)
-{
-	return body_pre_enter(vcpu);
-}
-
-SEC("kprobe")
-int BPF_KPROBE(kp_rec_pre_enter, struct kvm_vcpu___rmi *vcpu)
-{
-	return body_pre_enter(vcpu);
 }
 
 SEC("fentry/handle_rec_exit")

@@ -35,7 +35,7 @@ prog_stats() {
 		"\(map(.run_time_ns // 0) | add) \(map(.run_cnt // 0) | add)"'
 }
 
-# BPF cost per REC exit: entry + exit + pre_enter + handle_rec_exit programs
+# BPF cost per REC exit: the kvm_entry and handle_rec_exit programs
 bpf_cost() { # mode-args...
 	"$T" report "$@" --uprobe-host "$SIM" >/dev/null 2>"$tmp/err" &
 	local p=$!
@@ -43,7 +43,7 @@ bpf_cost() { # mode-args...
 	"$SIM" --seed 3 --realms 4 --vcpus 4 --exits 20000 --rate max --run-ns 0 \
 		--truth "$tmp/truth.json" --quiet
 	local exitp rmip
-	exitp=$(prog_stats '["kp_kvm_entry","kp_kvm_exit","kp_rec_pre_enter","kp_rec_exit"]')
+	exitp=$(prog_stats '["kp_kvm_entry","kp_rec_exit"]')
 	rmip=$(prog_stats '["kp_smc","krp_smc"]')
 	kill -INT $p
 	wait $p
@@ -78,5 +78,5 @@ for mode in "report" "report --events" "stream"; do
 	r=$(sim_rate)
 	kill -INT $p
 	wait $p
-	row "simulated host exits/s, rmitrace $mode" "$r" "$(echo "scale=2; $r / $base" | bc)x of untraced"
+	row "simulated host exits/s, rmitrace $mode" "$r" "$(echo "scale=4; 100 * $r / $base" | bc)% of untraced"
 done
