@@ -61,7 +61,7 @@ uint64_t rmi_hist_quantile(const struct rmi_hist *h, double q)
 			double lo = i == 0 ? 0 : (double)(1ull << (i - 1));
 			double hi = i == 0 ? 0 : (double)(1ull << i);
 			uint64_t v = (uint64_t)(lo + (hi - lo) * (double)(want - seen) /
-							 (double)h->slot[i]);
+							     (double)h->slot[i]);
 
 			return h->max && v > h->max ? h->max : v;
 		}
