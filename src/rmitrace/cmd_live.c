@@ -137,6 +137,8 @@ int do_report(int argc, char **argv)
 	double t0;
 	int err;
 
+	if (argc == 1 && !env.events)
+		return do_report_file(argv[0]);
 	if (no_args("report", argc, argv))
 		return EXIT_USAGE;
 	if (env.cross_check && !env.events) {

@@ -25,7 +25,8 @@ static void usage(FILE *f)
 		"\n"
 		"Commands:\n"
 		"  stream              print events as they happen (default command)\n"
-		"  report              live report from the in-kernel aggregates (--duration, Ctrl-C)\n"
+		"  record -o FILE      record every event to FILE until Ctrl-C or --duration [--force]\n"
+		"  report [FILE]       report of a recording, or live from the in-kernel aggregates\n"
 		"                      [-H histograms] [--events: from the event stream instead]\n"
 		"                      [--cross-check: with --events, compare with the maps]\n"
 		"  probes              list every hook: found, attached, missing, and why\n"
@@ -72,6 +73,8 @@ static const struct option common_opts[] = {
 	{ "histograms", no_argument, NULL, 'H' },
 	{ "events", no_argument, NULL, 'E' },
 	{ "cross-check", no_argument, NULL, 'X' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, 'f' },
 	{ "pid", required_argument, NULL, 'P' },
 	{ "uprobe-host", required_argument, NULL, 'U' },
 	{ "btf", required_argument, NULL, 'B' },
@@ -95,7 +98,7 @@ static int parse_opts(int argc, char **argv, int *optind_out)
 	optind = 1;
 	int li;
 
-	while ((c = getopt_long(argc, argv, "jpvVhd:H", common_opts, &li)) != -1) {
+	while ((c = getopt_long(argc, argv, "jpvVhd:Ho:f", common_opts, &li)) != -1) {
 		switch (c) {
 		case 'j':
 			env.json = true;
@@ -176,6 +179,12 @@ static int parse_opts(int argc, char **argv, int *optind_out)
 			break;
 		case 'X':
 			env.cross_check = true;
+			break;
+		case 'o':
+			env.output = optarg;
+			break;
+		case 'f':
+			env.force = true;
 			break;
 		case 'P':
 		case 'U':
@@ -267,8 +276,8 @@ static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } cmds[] = {
-	{ "stream", do_stream }, { "report", do_report }, { "probes", do_probes },
-	{ "decode", do_decode }, { "defs", do_defs },
+	{ "stream", do_stream }, { "record", do_record }, { "report", do_report },
+	{ "probes", do_probes }, { "decode", do_decode }, { "defs", do_defs },
 };
 
 int main(int argc, char **argv)

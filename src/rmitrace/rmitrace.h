@@ -18,6 +18,8 @@ struct rmitrace_env {
 	bool histograms;
 	bool events;
 	bool cross_check;
+	const char *output;
+	bool force;
 	struct rmi_probe_opts probe;
 };
 
@@ -26,5 +28,7 @@ extern struct rmitrace_env env;
 int do_stream(int argc, char **argv);
 int do_report(int argc, char **argv);
 int do_probes(int argc, char **argv);
+int do_record(int argc, char **argv);
+int do_report_file(const char *path);
 
 #endif
