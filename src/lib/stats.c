@@ -427,6 +427,13 @@ int rmi_stats_read_maps(struct rmi_stats *s, const struct rmi_probe *p)
 	return err;
 }
 
+int rmi_stats_read_windows(struct rmi_stats *s, const struct rmi_probe *p)
+{
+	rmi_tab_clear(&s->windows);
+	return walk_map(rmi_probe_map_fd(p, "psci_open"), sizeof(struct rmi_psci_key),
+			sizeof(struct rmi_psci_win), false, add_window, s);
+}
+
 /* ---- from events ----------------------------------------------------------- */
 
 static struct rmi_realm_row *realm_row(struct rmi_stats *s, uint64_t realm, uint32_t pid)

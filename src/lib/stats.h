@@ -93,6 +93,8 @@ void rmi_stats_reset(struct rmi_stats *s);
 
 /* Replaces s with a snapshot of the in-kernel aggregates. */
 int rmi_stats_read_maps(struct rmi_stats *s, const struct rmi_probe *p);
+/* Replaces only the open PSCI windows with the map's (cheap, for watching). */
+int rmi_stats_read_windows(struct rmi_stats *s, const struct rmi_probe *p);
 /* Adds one event (as it comes off the ring buffer or out of a record). */
 void rmi_stats_add_event(struct rmi_stats *s, const void *ev, size_t len);
 

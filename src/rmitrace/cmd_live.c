@@ -66,6 +66,8 @@ static int on_stream_event(void *ctx, const void *ev, size_t len)
 	struct stream_ctx *c = ctx;
 
 	c->n++;
+	if (!rmi_filter_match(&env.filter, ev, len))
+		return 0;
 	if (c->w) {
 		rmi_event_json(c->w, ev, len, env.spec, c->t0);
 		fputc('\n', stdout);

@@ -12,6 +12,7 @@
 #include "lib/session.h"
 #include "lib/source.h"
 #include "lib/stats.h"
+#include "lib/timeline.h"
 #include "lib/util.h"
 #include "rmitrace.h"
 
@@ -167,6 +168,54 @@ int do_report_file(const char *path)
 			"'%s' is damaged: %s", path, info.error);
 		ret = 1;
 	}
+	rmi_stats_free(&st);
+	return ret ? EXIT_FAIL : EXIT_OK;
+}
+
+int do_timeline(int argc, char **argv)
+{
+	struct rmi_replay_info info;
+	struct rmi_rec_reader *r;
+	struct rmi_timeline *tl;
+	struct rmi_stats st;
+	unsigned long long t0;
+	enum rmi_spec spec = env.spec;
+	FILE *out = stdout;
+	int ret;
+
+	if (argc != 1) {
+		rmi_err("rmitrace timeline FILE -o OUT.json", "timeline needs one record file");
+		return EXIT_USAGE;
+	}
+	/* the time origin and spec come from the header, before any event */
+	if (rmi_rec_open(argv[0], &r))
+		return EXIT_FAIL;
+	t0 = rmi_rec_header(r)->mono_at_start_ns;
+	if (!env.spec_set) {
+		char s[32];
+
+		rmi_spec_parse(rmi_meta_str(rmi_rec_meta(r), "rmm_spec", s, sizeof(s)), &spec);
+	}
+	rmi_rec_close_reader(r);
+	if (env.output && !(out = fopen(env.output, "w"))) {
+		rmi_err(NULL, "cannot create '%s': %s", env.output, strerror(errno));
+		return EXIT_FAIL;
+	}
+	rmi_stats_init(&st);
+	tl = rmi_timeline_new(out, spec, t0);
+	ret = tl ? rmi_replay(argv[0], &st, &info, rmi_timeline_event, tl) : -ENOMEM;
+	if (tl)
+		rmi_timeline_finish(tl, st.last_ns);
+	if (out != stdout && fclose(out)) {
+		rmi_err(NULL, "writing '%s': %s", env.output, strerror(errno));
+		ret = -EIO;
+	}
+	if (ret > 0)
+		rmi_err("the timeline covers the complete blocks before the damage",
+			"'%s' is damaged: %s", argv[0], info.error);
+	else if (ret == 0 && env.output)
+		fprintf(stderr, "%s: %llu events -> %s (open it in ui.perfetto.dev)\n", rmi_prog,
+			(unsigned long long)st.events, env.output);
 	rmi_stats_free(&st);
 	return ret ? EXIT_FAIL : EXIT_OK;
 }

@@ -16,7 +16,7 @@
 #include "lib/util.h"
 #include "rmitrace.h"
 
-struct rmitrace_env env = { .spec = RMI_SPEC_DEFAULT };
+struct rmitrace_env env = { .spec = RMI_SPEC_DEFAULT, .filter = RMI_FILTER_INIT };
 
 static void usage(FILE *f)
 {
@@ -25,10 +25,14 @@ static void usage(FILE *f)
 		"\n"
 		"Commands:\n"
 		"  stream              print events as they happen (default command)\n"
+		"                      [--vcpu N] [--reason R] [--fid F] [--min-lat TIME]\n"
 		"  record -o FILE      record every event to FILE until Ctrl-C or --duration [--force]\n"
 		"  report [FILE]       report of a recording, or live from the in-kernel aggregates\n"
 		"                      [-H histograms] [--events: from the event stream instead]\n"
 		"                      [--cross-check: with --events, compare with the maps]\n"
+		"  timeline FILE       Chrome/Perfetto trace JSON of a recording [-o OUT.json]\n"
+		"  psci                watch PSCI windows; report those open longer than --stuck MS\n"
+		"                      (default 1000); exit status 3 when one was found\n"
 		"  probes              list every hook: found, attached, missing, and why\n"
 		"  decode KIND VALUE   decode a value; KIND is %s\n"
 		"                      esr takes --far ADDR --hpfar ADDR; feat takes --reg N [--rsi]\n"
@@ -54,7 +58,7 @@ static void usage(FILE *f)
 		rmi_decode_kind_names(), rmi_session_help);
 }
 
-enum { OPT_HPFAR = 0x100 };
+enum { OPT_HPFAR = 0x100, OPT_STUCK, OPT_VCPU, OPT_REASON, OPT_FID, OPT_MINLAT };
 
 static const struct option common_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -75,6 +79,11 @@ static const struct option common_opts[] = {
 	{ "cross-check", no_argument, NULL, 'X' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
+	{ "stuck", required_argument, NULL, OPT_STUCK },
+	{ "vcpu", required_argument, NULL, OPT_VCPU },
+	{ "reason", required_argument, NULL, OPT_REASON },
+	{ "fid", required_argument, NULL, OPT_FID },
+	{ "min-lat", required_argument, NULL, OPT_MINLAT },
 	{ "pid", required_argument, NULL, 'P' },
 	{ "uprobe-host", required_argument, NULL, 'U' },
 	{ "btf", required_argument, NULL, 'B' },
@@ -186,6 +195,36 @@ static int parse_opts(int argc, char **argv, int *optind_out)
 		case 'f':
 			env.force = true;
 			break;
+		case OPT_VCPU:
+			if (rmi_parse_u64(optarg, &v) || v >= 0xffff) {
+				rmi_err(NULL, "--vcpu %s: not a vCPU id", optarg);
+				return -1;
+			}
+			env.filter.vcpu = (int)v;
+			break;
+		case OPT_REASON:
+			env.reason_arg = optarg; /* parsed once --spec is known */
+			break;
+		case OPT_FID:
+			env.fid_arg = optarg;
+			break;
+		case OPT_MINLAT:
+			if (rmi_filter_duration(optarg, &env.filter.min_lat_ns)) {
+				rmi_err("e.g. 50 (us), 50us, 1.5ms, 800ns",
+					"--min-lat %s: bad time", optarg);
+				return -1;
+			}
+			break;
+		case OPT_STUCK: {
+			char *end;
+
+			env.stuck_ms = strtod(optarg, &end);
+			if (*end || !(env.stuck_ms > 0)) {
+				rmi_err(NULL, "--stuck %s: want milliseconds > 0", optarg);
+				return -1;
+			}
+			break;
+		}
 		case 'P':
 		case 'U':
 		case 'B':
@@ -197,6 +236,16 @@ static int parse_opts(int argc, char **argv, int *optind_out)
 			fprintf(stderr, "Try 'rmitrace --help'.\n");
 			return -1;
 		}
+	}
+	if (env.reason_arg && rmi_filter_reason(env.reason_arg, env.spec, &env.filter.reason)) {
+		rmi_err("a name like SYNC, PSCI, RIPAS_CHANGE, a number, or 'failed'",
+			"--reason %s: not an exit reason", env.reason_arg);
+		return -1;
+	}
+	if (env.fid_arg && rmi_filter_fid(env.fid_arg, env.spec, &env.filter.fid)) {
+		rmi_err("a name like RTT_CREATE or a FID like 0xC400015D",
+			"--fid %s: not an RMI FID", env.fid_arg);
+		return -1;
 	}
 	*optind_out = optind;
 	return 0;
@@ -276,8 +325,16 @@ static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } cmds[] = {
-	{ "stream", do_stream }, { "record", do_record }, { "report", do_report },
-	{ "probes", do_probes }, { "decode", do_decode }, { "defs", do_defs },
+	/* clang-format off */
+	{ "stream",   do_stream },
+	{ "record",   do_record },
+	{ "report",   do_report },
+	{ "timeline", do_timeline },
+	{ "psci",     do_psci },
+	{ "probes",   do_probes },
+	{ "decode",   do_decode },
+	{ "defs",     do_defs },
+	/* clang-format on */
 };
 
 int main(int argc, char **argv)

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "lib/defs.h"
+#include "lib/filter.h"
 #include "lib/probe.h"
 
 /* Global options of rmitrace, shared by its commands. */
@@ -20,6 +21,9 @@ struct rmitrace_env {
 	bool cross_check;
 	const char *output;
 	bool force;
+	double stuck_ms;
+	struct rmi_filter filter;
+	const char *reason_arg, *fid_arg;
 	struct rmi_probe_opts probe;
 };
 
@@ -30,5 +34,7 @@ int do_report(int argc, char **argv);
 int do_probes(int argc, char **argv);
 int do_record(int argc, char **argv);
 int do_report_file(const char *path);
+int do_timeline(int argc, char **argv);
+int do_psci(int argc, char **argv);
 
 #endif
