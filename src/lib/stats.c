@@ -105,16 +105,23 @@ void rmi_hist_print(FILE *f, const struct rmi_hist *h, const char *unit)
 
 /* ---- keyed tables ------------------------------------------------------- */
 
+/* Keys are small structs: mix them a word at a time (murmur-style finalizer). */
 static uint64_t hash_key(const void *key, size_t len)
 {
 	const unsigned char *p = key;
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+	size_t i = 0;
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 1099511628211ull;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
 	}
-	return h;
+	for (; i < len; i++)
+		h = (h ^ p[i]) * 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 29;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return h ^ (h >> 32);
 }
 
 void *rmi_tab_row(const struct rmi_tab *t, size_t i)

@@ -28,6 +28,8 @@ def blocks(path):
             break
         payload = data[off + BLK.size:off + BLK.size + comp_len]
         ok = zlib.crc32(payload) == b[9]
+        if ok:
+            ok = len(zlib.decompress(payload, -15)) == b[2]
         out.append({"offset": off, "type": b[1], "raw_len": b[2], "comp_len": comp_len,
                     "n_events": b[4], "seq": b[5], "lost_events": b[8], "crc_ok": ok,
                     "payload_offset": off + BLK.size})
