@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -71,13 +73,60 @@ static void lookup_add(struct rmi_lookup *l, const struct rmi_def *d)
 	l->ambiguous = l->n > 1;
 }
 
+/*
+ * Index for value lookups: numeric rows sorted by (kind, value, data
+ * order), built once. Decoding is on the hot path of stream and report.
+ */
+static const struct rmi_def **by_kind_value;
+static size_t n_indexed;
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+
+static int cmp_kv(const void *a, const void *b)
+{
+	const struct rmi_def *x = *(const struct rmi_def *const *)a;
+	const struct rmi_def *y = *(const struct rmi_def *const *)b;
+	int c = strcmp(x->kind, y->kind);
+
+	if (c)
+		return c;
+	if (x->num != y->num)
+		return x->num < y->num ? -1 : 1;
+	return x < y ? -1 : x > y; /* keep data order among equal values */
+}
+
+static void build_index(void)
+{
+	by_kind_value = malloc(rmi_defs_count * sizeof(*by_kind_value));
+	if (!by_kind_value)
+		return;
+	for (size_t i = 0; i < rmi_defs_count; i++)
+		if (rmi_defs[i].vtype == RMI_VAL_NUM)
+			by_kind_value[n_indexed++] = &rmi_defs[i];
+	qsort(by_kind_value, n_indexed, sizeof(*by_kind_value), cmp_kv);
+}
+
 static int lookup_mask(const char *kind, uint64_t value, unsigned int mask, struct rmi_lookup *out)
 {
-	for (size_t i = 0; i < rmi_defs_count; i++) {
-		const struct rmi_def *d = &rmi_defs[i];
+	size_t lo = 0, hi;
 
-		if (d->vtype != RMI_VAL_NUM || d->num != value || strcmp(d->kind, kind))
-			continue;
+	pthread_once(&index_once, build_index);
+	hi = n_indexed;
+	/* first row of (kind, value) */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct rmi_def *d = by_kind_value[mid];
+		int c = strcmp(d->kind, kind);
+
+		if (c < 0 || (c == 0 && d->num < value))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n_indexed; lo++) {
+		const struct rmi_def *d = by_kind_value[lo];
+
+		if (d->num != value || strcmp(d->kind, kind))
+			break;
 		if (d->specs & (mask | SB(NA)))
 			lookup_add(out, d);
 	}

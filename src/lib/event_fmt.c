@@ -181,7 +181,7 @@ void rmi_event_print(FILE *f, const void *ev, size_t len, enum rmi_spec spec, ui
 }
 
 void rmi_event_json(struct json_writer *w, const void *ev, size_t len, enum rmi_spec spec,
-		    uint64_t t0_ns)
+		    uint64_t t0_ns, bool full)
 {
 	const struct rmi_ev_hdr *h = ev;
 	char a[160];
@@ -191,7 +191,7 @@ void rmi_event_json(struct json_writer *w, const void *ev, size_t len, enum rmi_
 	jw_start_object(w);
 	jw_string_field(w, "type", rmi_event_type_name(h->type));
 	jw_u64_field(w, "ts_ns", h->ts_ns);
-	jw_double_field(w, "time", h->ts_ns >= t0_ns ? (h->ts_ns - t0_ns) / 1e9 : 0);
+	jw_u64_field(w, "rel_ns", h->ts_ns >= t0_ns ? h->ts_ns - t0_ns : 0);
 	jw_u64_field(w, "pid", h->pid);
 	jw_u64_field(w, "tid", h->tid);
 	jw_hex_field(w, "realm", h->realm);
@@ -222,11 +222,18 @@ void rmi_event_json(struct json_writer *w, const void *ev, size_t len, enum rmi_
 				struct esr_info ei;
 
 				esr_decode(e->esr, e->far, e->hpfar, true, &ei);
-				jw_name(w, "esr");
-				jw_start_object(w);
-				jw_string_field(w, "text", esr_fmt(&ei, a, sizeof(a)));
-				esr_json(&ei, w);
-				jw_end_object(w);
+				jw_hex_field(w, "esr", e->esr);
+				jw_string_field(w, "esr_text", esr_fmt(&ei, a, sizeof(a)));
+				jw_string_field(w, "esr_class", esr_class_name(ei.cls));
+				if (ei.ipa_valid)
+					jw_hex_field(w, "ipa", ei.ipa);
+				if (full) {
+					/* every decoded field (-v) */
+					jw_name(w, "esr_decoded");
+					jw_start_object(w);
+					esr_json(&ei, w);
+					jw_end_object(w);
+				}
 			} else if (e->reason == RMI_EXIT_PSCI) {
 				jw_hex_field(w, "psci_fid", e->gprs[0]);
 				jw_string_field(w, "psci_name",

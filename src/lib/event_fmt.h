@@ -3,6 +3,7 @@
 #ifndef RMI_LIB_EVENT_FMT_H
 #define RMI_LIB_EVENT_FMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,8 +14,9 @@ struct json_writer;
 
 /* t0_ns: timestamps print as seconds since t0. */
 void rmi_event_print(FILE *f, const void *ev, size_t len, enum rmi_spec spec, uint64_t t0_ns);
+/* full: every decoded ESR field as well (-v) */
 void rmi_event_json(struct json_writer *w, const void *ev, size_t len, enum rmi_spec spec,
-		    uint64_t t0_ns);
+		    uint64_t t0_ns, bool full);
 const char *rmi_event_type_name(unsigned int type);
 /* "SYNC", "PSCI", ... short exit reason names for tables */
 const char *rmi_exit_short(uint8_t reason, enum rmi_spec spec, char *buf, size_t len);

@@ -56,6 +56,21 @@ char *rmi_meta_build(const char *source, enum rmi_spec spec, const char *hooks_c
 	return buf;
 }
 
+int rmi_replay_peek(const char *path, unsigned long long *t0_ns, enum rmi_spec *spec)
+{
+	struct rmi_rec_reader *r;
+	char s[32];
+	int err = rmi_rec_open(path, &r);
+
+	if (err)
+		return err;
+	*t0_ns = rmi_rec_header(r)->mono_at_start_ns;
+	if (spec)
+		rmi_spec_parse(rmi_meta_str(rmi_rec_meta(r), "rmm_spec", s, sizeof(s)), spec);
+	rmi_rec_close_reader(r);
+	return 0;
+}
+
 struct replay_ctx {
 	struct rmi_stats *s;
 	int (*fn)(void *ctx, const void *ev, size_t len);

@@ -31,6 +31,12 @@ const char *rmi_meta_str(const char *meta, const char *key, char *buf, size_t le
 int rmi_replay(const char *path, struct rmi_stats *s, struct rmi_replay_info *info,
 	       int (*fn)(void *ctx, const void *ev, size_t len), void *ctx);
 
+/*
+ * The clock origin and RMM spec of a recording, from its header, before any
+ * event is read (spec may be NULL; it is left alone when unknown).
+ */
+int rmi_replay_peek(const char *path, unsigned long long *t0_ns, enum rmi_spec *spec);
+
 /* Metadata JSON of a recording started now (malloc'd). */
 char *rmi_meta_build(const char *source, enum rmi_spec spec, const char *hooks_csv);
 

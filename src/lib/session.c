@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "session.h"
@@ -94,6 +95,17 @@ int rmi_session_start(const struct rmi_probe_opts *o, struct rmi_probe **out)
 		*out = NULL;
 	}
 	return err;
+}
+
+void rmi_session_nice(int nice)
+{
+	/*
+	 * Event consumers compete with the vCPU threads they watch; a consumer
+	 * starved of CPU loses events when the ring buffer fills. Best effort:
+	 * needs root or CAP_SYS_NICE; silently kept as is otherwise.
+	 */
+	if (nice)
+		(void)!setpriority(PRIO_PROCESS, 0, nice);
 }
 
 unsigned long long rmi_now_ns(void)

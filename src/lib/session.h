@@ -30,6 +30,10 @@ extern const char rmi_session_help[];
 /* Privilege check, open, attach. Errors are printed; returns 0 or -errno. */
 int rmi_session_start(const struct rmi_probe_opts *o, struct rmi_probe **out);
 
+/* Raises (negative nice) the priority of an event consumer; 0 leaves it. */
+void rmi_session_nice(int nice);
+#define RMI_CONSUMER_NICE (-10)
+
 /* Seconds since an arbitrary start, CLOCK_MONOTONIC (same clock as bpf_ktime_get_ns). */
 double rmi_now(void);
 unsigned long long rmi_now_ns(void);

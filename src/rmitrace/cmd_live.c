@@ -8,6 +8,7 @@
 
 #include "lib/event_fmt.h"
 #include "lib/json.h"
+#include "lib/replay.h"
 #include "lib/report.h"
 #include "lib/session.h"
 #include "lib/source.h"
@@ -58,7 +59,8 @@ static int run_loop(struct rmi_source *src)
 
 struct stream_ctx {
 	struct json_writer *w;
-	uint64_t t0, n;
+	unsigned long long t0;
+	uint64_t n;
 };
 
 static int on_stream_event(void *ctx, const void *ev, size_t len)
@@ -69,12 +71,38 @@ static int on_stream_event(void *ctx, const void *ev, size_t len)
 	if (!rmi_filter_match(&env.filter, ev, len))
 		return 0;
 	if (c->w) {
-		rmi_event_json(c->w, ev, len, env.spec, c->t0);
+		rmi_event_json(c->w, ev, len, env.spec, c->t0, env.verbose);
 		fputc('\n', stdout);
 	} else {
 		rmi_event_print(stdout, ev, len, env.spec, c->t0);
 	}
 	return 0;
+}
+
+/* stream FILE: the events of a recording, through the same filters and output */
+static int stream_file(const char *path)
+{
+	struct stream_ctx ctx = {};
+	struct rmi_replay_info info;
+	struct rmi_stats st;
+	int ret;
+
+	rmi_stats_init(&st);
+	if (env.json && !(ctx.w = jw_new(stdout, false)))
+		return EXIT_FAIL;
+	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+	if (rmi_replay_peek(path, &ctx.t0, env.spec_set ? NULL : &env.spec)) {
+		free(ctx.w);
+		return EXIT_FAIL;
+	}
+	ret = rmi_replay(path, &st, &info, on_stream_event, &ctx);
+	fflush(stdout);
+	free(ctx.w);
+	if (ret > 0)
+		rmi_err("the events above are those of the complete blocks before the damage",
+			"'%s' is damaged: %s", path, info.error);
+	rmi_stats_free(&st);
+	return ret ? EXIT_FAIL : EXIT_OK;
 }
 
 int do_stream(int argc, char **argv)
@@ -85,6 +113,8 @@ int do_stream(int argc, char **argv)
 	uint64_t lost;
 	int err;
 
+	if (argc == 1)
+		return stream_file(argv[0]);
 	if (no_args("stream", argc, argv))
 		return EXIT_USAGE;
 	env.probe.emit_events = true;
@@ -96,6 +126,9 @@ int do_stream(int argc, char **argv)
 		err = -ENOMEM;
 		goto cleanup;
 	}
+	/* flushed after every poll anyway: a big buffer saves write calls */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+	rmi_session_nice(env.nice);
 	ctx.t0 = rmi_now_ns();
 	err = rmi_source_live(p, on_stream_event, &ctx, &src);
 	if (err)
@@ -154,8 +187,12 @@ int do_report(int argc, char **argv)
 		return EXIT_FAIL;
 	if (!env.spec_set)
 		ro.spec = rmi_probe_spec(p, NULL);
-	if (env.events && (err = rmi_source_live(p, on_report_event, &st, &src)))
-		goto cleanup;
+	if (env.events) {
+		rmi_session_nice(env.nice);
+		err = rmi_source_live(p, on_report_event, &st, &src);
+		if (err)
+			goto cleanup;
+	}
 	announce(p, env.duration > 0 ? "collecting" : "collecting, Ctrl-C to report");
 	t0 = rmi_now();
 	err = run_loop(src);

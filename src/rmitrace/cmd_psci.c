@@ -36,7 +36,7 @@ static int on_psci_event(void *ctx, const void *ev, size_t len)
 	    h->type != RMI_EV_PSCI_EARLY)
 		return 0;
 	if (c->w) {
-		rmi_event_json(c->w, ev, len, env.spec, c->t0);
+		rmi_event_json(c->w, ev, len, env.spec, c->t0, env.verbose);
 		fputc('\n', stdout);
 	} else {
 		rmi_event_print(stdout, ev, len, env.spec, c->t0);
@@ -127,6 +127,7 @@ int do_psci(int argc, char **argv)
 	if (env.json && !(c.w = jw_new(stdout, false)))
 		goto cleanup;
 	c.t0 = rmi_now_ns();
+	rmi_session_nice(env.nice);
 	err = rmi_source_live(p, on_psci_event, &c, &src);
 	if (err)
 		goto cleanup;

@@ -72,6 +72,7 @@ int do_record(int argc, char **argv)
 	err = meta ? rmi_rec_create(env.output, meta, env.force, &ctx.w) : -ENOMEM;
 	if (err)
 		goto cleanup;
+	rmi_session_nice(env.nice);
 	err = rmi_source_live(p, on_record_event, &ctx, &src);
 	if (err)
 		goto cleanup;
@@ -175,7 +176,6 @@ int do_report_file(const char *path)
 int do_timeline(int argc, char **argv)
 {
 	struct rmi_replay_info info;
-	struct rmi_rec_reader *r;
 	struct rmi_timeline *tl;
 	struct rmi_stats st;
 	unsigned long long t0;
@@ -188,15 +188,8 @@ int do_timeline(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	/* the time origin and spec come from the header, before any event */
-	if (rmi_rec_open(argv[0], &r))
+	if (rmi_replay_peek(argv[0], &t0, env.spec_set ? NULL : &spec))
 		return EXIT_FAIL;
-	t0 = rmi_rec_header(r)->mono_at_start_ns;
-	if (!env.spec_set) {
-		char s[32];
-
-		rmi_spec_parse(rmi_meta_str(rmi_rec_meta(r), "rmm_spec", s, sizeof(s)), &spec);
-	}
-	rmi_rec_close_reader(r);
 	if (env.output && !(out = fopen(env.output, "w"))) {
 		rmi_err(NULL, "cannot create '%s': %s", env.output, strerror(errno));
 		return EXIT_FAIL;

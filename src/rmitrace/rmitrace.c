@@ -16,7 +16,9 @@
 #include "lib/util.h"
 #include "rmitrace.h"
 
-struct rmitrace_env env = { .spec = RMI_SPEC_DEFAULT, .filter = RMI_FILTER_INIT };
+struct rmitrace_env env = { .spec = RMI_SPEC_DEFAULT,
+			    .filter = RMI_FILTER_INIT,
+			    .nice = RMI_CONSUMER_NICE };
 
 static void usage(FILE *f)
 {
@@ -44,6 +46,8 @@ static void usage(FILE *f)
 		"      --spec VERSION  RMM spec: 1.0, 1.1, 2.0 or a variant (1.1-alp9, 1.1-alp12,\n"
 		"                      2.0-bet1, 2.0-bet2, 2.0-bet3); default 2.0\n"
 		"  -d, --duration SEC  stop after SEC seconds\n"
+		"      --nice N        priority of event consumers (stream, record, psci,\n"
+		"                      report --events); default -10, 0 leaves it\n"
 		"  -v, --verbose       more detail (notes of definitions, libbpf messages)\n"
 		"%s"
 		"  -V, --version       print the version\n"
@@ -58,7 +62,7 @@ static void usage(FILE *f)
 		rmi_decode_kind_names(), rmi_session_help);
 }
 
-enum { OPT_HPFAR = 0x100, OPT_STUCK, OPT_VCPU, OPT_REASON, OPT_FID, OPT_MINLAT };
+enum { OPT_HPFAR = 0x100, OPT_STUCK, OPT_VCPU, OPT_REASON, OPT_FID, OPT_MINLAT, OPT_NICE };
 
 static const struct option common_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -84,6 +88,7 @@ static const struct option common_opts[] = {
 	{ "reason", required_argument, NULL, OPT_REASON },
 	{ "fid", required_argument, NULL, OPT_FID },
 	{ "min-lat", required_argument, NULL, OPT_MINLAT },
+	{ "nice", required_argument, NULL, OPT_NICE },
 	{ "pid", required_argument, NULL, 'P' },
 	{ "uprobe-host", required_argument, NULL, 'U' },
 	{ "btf", required_argument, NULL, 'B' },
@@ -215,6 +220,17 @@ static int parse_opts(int argc, char **argv, int *optind_out)
 				return -1;
 			}
 			break;
+		case OPT_NICE: {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (*end || n < -20 || n > 19) {
+				rmi_err(NULL, "--nice %s: want -20..19", optarg);
+				return -1;
+			}
+			env.nice = (int)n;
+			break;
+		}
 		case OPT_STUCK: {
 			char *end;
 

@@ -22,6 +22,7 @@ struct rmitrace_env {
 	const char *output;
 	bool force;
 	double stuck_ms;
+	int nice;
 	struct rmi_filter filter;
 	const char *reason_arg, *fid_arg;
 	struct rmi_probe_opts probe;
