@@ -27,6 +27,8 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile bool user_mode = false; /* probes on a user process: read user memory */
 const volatile bool emit_events = true; /* ring buffer on (trace) or off (aggregation) */
 const volatile __u32 targ_tgid = 0; /* only this VMM process when non-zero */
+/* wake the consumer only once this much is pending (it also polls every 100 ms) */
+const volatile __u64 wakeup_bytes = 64 << 10;
 
 /* What the running layout has, reported by `rmitrace probes` (bit per field). */
 #define RMI_LAYOUT_SEEN 0x1
@@ -219,6 +221,19 @@ static __always_inline void hdr_fill(struct rmi_ev_hdr *h, __u16 type, __u16 siz
 	h->cpu = bpf_get_smp_processor_id();
 }
 
+/*
+ * A wakeup per event costs more than the event: batch them. The consumer
+ * drains on its poll timeout too, so nothing waits longer than that.
+ */
+static __always_inline void ev_submit(void *ev)
+{
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (!wakeup_bytes || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		flags = 0;
+	bpf_ringbuf_submit(ev, flags);
+}
+
 static __always_inline void *ev_reserve(__u64 size)
 {
 	void *ev = bpf_ringbuf_reserve(&events, size, 0);
@@ -368,7 +383,7 @@ static __always_inline void psci_open_window(struct vcpu_state *st, __u64 pid_tg
 		ev->status = 0;
 		ev->err_rec_enters = 0;
 		ev->early_target_entries = 0;
-		bpf_ringbuf_submit(ev, 0);
+		ev_submit(ev);
 	}
 }
 
@@ -407,7 +422,7 @@ static __always_inline void early_target(struct vcpu_state *st, __u64 pid_tgid, 
 		ev->status = 0;
 		ev->err_rec_enters = w->err_rec_enters;
 		ev->early_target_entries = w->early_target_entries;
-		bpf_ringbuf_submit(ev, 0);
+		ev_submit(ev);
 	}
 }
 
@@ -551,7 +566,7 @@ static __always_inline int body_rec_exit(struct kvm_vcpu___rmi *vcpu, __u64 ret)
 			break;
 		}
 	}
-	bpf_ringbuf_submit(ev, 0);
+	ev_submit(ev);
 	return 0;
 }
 
@@ -602,7 +617,7 @@ static __always_inline int body_psci_complete(struct kvm_vcpu___rmi *source, __u
 		ev->status = status;
 		ev->err_rec_enters = w->err_rec_enters;
 		ev->early_target_entries = w->early_target_entries;
-		bpf_ringbuf_submit(ev, 0);
+		ev_submit(ev);
 	}
 	tk.realm = pk.realm;
 	tk.mpidr = w->target_mpidr;
@@ -676,7 +691,7 @@ static __always_inline int body_smc_return(void)
 		ev->args[0] = c->args[0];
 		ev->args[1] = c->args[1];
 		ev->args[2] = c->args[2];
-		bpf_ringbuf_submit(ev, 0);
+		ev_submit(ev);
 	}
 	bpf_map_delete_elem(&smc_inflight, &tid);
 	return 0;
@@ -750,7 +765,7 @@ static __always_inline int body_realm(struct kvm___rmi *kvm, __u32 op)
 		ev->op = op;
 		ev->pad = 0;
 		bpf_get_current_comm(ev->comm, sizeof(ev->comm));
-		bpf_ringbuf_submit(ev, 0);
+		ev_submit(ev);
 	}
 	return 0;
 }

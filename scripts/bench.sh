@@ -80,3 +80,39 @@ for mode in "report" "report --events" "stream"; do
 	wait $p
 	row "simulated host exits/s, rmitrace $mode" "$r" "$(echo "scale=4; 100 * $r / $base" | bc)% of untraced"
 done
+
+# record / stream at the simulator's highest rate, default buffer sizes:
+# lost events and peak RSS of the tool (issue #4)
+consumer() { # label, rmitrace args...
+	local label=$1
+	shift
+	: >"$tmp/c.err"
+	/usr/bin/time -f 'maxrss_kb %M' "$T" "$@" --uprobe-host "$SIM" >"$tmp/c.out" 2>>"$tmp/c.err" &
+	local p=$!
+	for _ in $(seq 100); do grep -q attached "$tmp/c.err" && break; sleep 0.1; done
+	"$SIM" --seed 3 --realms 4 --vcpus 4 --exits 40000 --rate max --run-ns 0 --quiet >/dev/null
+	sleep 1.5
+	# time(1) ignores SIGINT itself: signal the tool, its child
+	pkill -INT -P $p
+	wait $p
+	local ev lost rss
+	ev=$(grep -oE '[0-9]+ events' "$tmp/c.err" | cut -d' ' -f1)
+	lost=$(grep -oE '[0-9]+ lost' "$tmp/c.err" | cut -d' ' -f1)
+	rss=$(grep -oE 'maxrss_kb [0-9]+' "$tmp/c.err" | cut -d' ' -f2)
+	row "$label: events / lost at max rate" "$ev / $lost" "0 lost (#4)"
+	row "$label: peak RSS" "$((rss / 1024)) MiB" "<= 64 MiB (#4)"
+}
+consumer "rmitrace record" record -f -o "$tmp/big.rec"
+consumer "rmitrace stream (text)" stream
+consumer "rmitrace stream -j" -j stream
+
+# report over a recorded file, one core (issue #4)
+n=$("$T" -j report "$tmp/big.rec" | jq .events)
+for _ in 1 2 3; do
+	/usr/bin/time -f '%e %M' taskset -c 0 "$T" -j report "$tmp/big.rec" 2>&1 >/dev/null | tail -1
+done | sort -n | head -1 >"$tmp/rep"
+read -r secs rss <"$tmp/rep"
+row "rmitrace report FILE: events/s, one core ($n events)" \
+	"$(echo "$n / $secs" | bc)" ">= 10 M/s (#4)"
+row "rmitrace report FILE: peak RSS" "$((rss / 1024)) MiB" "grows with realms x vCPUs, not events"
+row "record file size per event" "$(( $(stat -c %s "$tmp/big.rec") / n )) bytes" "-"

@@ -51,7 +51,10 @@ int rmi_source_poll(struct rmi_source *s, int timeout_ms)
 {
 	int n = ring_buffer__poll(s->rb, timeout_ms);
 
-	return n == -EINTR ? 0 : n;
+	/* the probes wake us only for batches: take what is there on timeout */
+	if (n == 0 || n == -EINTR)
+		n = ring_buffer__consume(s->rb);
+	return n;
 }
 
 int rmi_source_drain(struct rmi_source *s)

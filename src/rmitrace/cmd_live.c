@@ -31,11 +31,12 @@ static void announce(struct rmi_probe *p, const char *what)
 		rmi_probe_attached(p), rmi_probe_source(p), rmi_probe_attach_ms(p), what);
 }
 
-/* Runs until Ctrl-C/SIGTERM or --duration; polls src when given, else sleeps. */
-static int run_loop(struct rmi_source *src)
+/*
+ * Runs until Ctrl-C/SIGTERM or time end (CLOCK_MONOTONIC seconds, 0: none);
+ * polls src when given, else sleeps.
+ */
+static int run_until(struct rmi_source *src, double end)
 {
-	double end = env.duration > 0 ? rmi_now() + env.duration : 0;
-
 	rmi_session_signals();
 	while (!rmi_exiting) {
 		if (end && rmi_now() >= end)
@@ -55,6 +56,11 @@ static int run_loop(struct rmi_source *src)
 	if (src)
 		rmi_source_drain(src);
 	return 0;
+}
+
+static int run_loop(struct rmi_source *src)
+{
+	return run_until(src, env.duration > 0 ? rmi_now() + env.duration : 0);
 }
 
 struct stream_ctx {
@@ -160,6 +166,58 @@ static int on_report_event(void *ctx, const void *ev, size_t len)
 	return 0;
 }
 
+/* One report of the probes: from the maps, or from the events gathered in st. */
+static int report_once(struct rmi_probe *p, struct rmi_stats *st, struct rmi_report_opts *ro)
+{
+	int err = 0;
+
+	ro->now_ns = rmi_now_ns();
+	if (env.events) {
+		/* lost events and probe errors are counted in the maps */
+		struct rmi_stats k;
+
+		rmi_stats_init(&k);
+		err = rmi_stats_read_maps(&k, p);
+		st->lost_events = k.lost_events;
+		st->read_errors = k.read_errors;
+		st->state_full = k.state_full;
+		if (!err && env.cross_check) {
+			int nd;
+
+			fprintf(stderr, "%s: cross-check of events against in-kernel aggregates:\n",
+				rmi_prog);
+			nd = rmi_stats_compare(&k, st, stderr);
+			fprintf(stderr, "%s: cross-check: %s (%d differences)\n", rmi_prog,
+				nd ? "DIFFERENT" : "equal", nd);
+			if (nd)
+				err = 1;
+		}
+		rmi_stats_free(&k);
+		ro->source = "events";
+	} else {
+		err = rmi_stats_read_maps(st, p);
+		if (err) {
+			rmi_err(NULL, "reading the in-kernel aggregates: %s", strerror(-err));
+			return err;
+		}
+		ro->source = "maps";
+	}
+	if (env.json) {
+		/* with --interval, one compact object per line */
+		struct json_writer *w = jw_new(stdout, env.pretty && !env.interval);
+
+		if (w)
+			rmi_report_json(w, st, ro);
+		jw_destroy(w);
+	} else {
+		if (env.interval)
+			printf("\n=== %.1f s ===\n", ro->duration_s);
+		rmi_report_print(stdout, st, ro);
+	}
+	fflush(stdout);
+	return err;
+}
+
 int do_report(int argc, char **argv)
 {
 	struct rmi_report_opts ro = { .spec = env.spec,
@@ -168,8 +226,7 @@ int do_report(int argc, char **argv)
 	struct rmi_source *src = NULL;
 	struct rmi_probe *p = NULL;
 	struct rmi_stats st;
-	bool cross_fail = false;
-	double t0;
+	double t0, end;
 	int err;
 
 	if (argc == 1 && !env.events)
@@ -193,56 +250,29 @@ int do_report(int argc, char **argv)
 		if (err)
 			goto cleanup;
 	}
-	announce(p, env.duration > 0 ? "collecting" : "collecting, Ctrl-C to report");
+	announce(p, env.interval     ? "reporting every interval" :
+		    env.duration > 0 ? "collecting" :
+				       "collecting, Ctrl-C to report");
 	t0 = rmi_now();
-	err = run_loop(src);
-	if (err)
-		goto cleanup;
-	ro.duration_s = rmi_now() - t0;
-	ro.now_ns = rmi_now_ns();
-	if (env.events) {
-		/* lost events and probe errors are counted in the maps */
-		struct rmi_stats k;
+	end = env.duration > 0 ? t0 + env.duration : 0;
+	for (;;) {
+		double until = env.interval > 0 ? rmi_now() + env.interval : end;
 
-		rmi_stats_init(&k);
-		err = rmi_stats_read_maps(&k, p);
-		st.lost_events = k.lost_events;
-		st.read_errors = k.read_errors;
-		st.state_full = k.state_full;
-		if (!err && env.cross_check) {
-			int nd;
-
-			fprintf(stderr, "%s: cross-check of events against in-kernel aggregates:\n",
-				rmi_prog);
-			nd = rmi_stats_compare(&k, &st, stderr);
-			fprintf(stderr, "%s: cross-check: %s (%d differences)\n", rmi_prog,
-				nd ? "DIFFERENT" : "equal", nd);
-			cross_fail = nd != 0;
-		}
-		rmi_stats_free(&k);
-		ro.source = "events";
-	} else {
-		err = rmi_stats_read_maps(&st, p);
-		if (err) {
-			rmi_err(NULL, "reading the in-kernel aggregates: %s", strerror(-err));
-			goto cleanup;
-		}
-		ro.source = "maps";
-	}
-	if (env.json) {
-		struct json_writer *w = jw_new(stdout, env.pretty);
-
-		if (w)
-			rmi_report_json(w, &st, &ro);
-		jw_destroy(w);
-	} else {
-		rmi_report_print(stdout, &st, &ro);
+		if (end && until > end)
+			until = end;
+		err = run_until(src, until);
+		if (err)
+			break;
+		ro.duration_s = rmi_now() - t0;
+		err = report_once(p, &st, &ro);
+		if (err || rmi_exiting || !env.interval || (end && rmi_now() >= end))
+			break;
 	}
 cleanup:
 	rmi_source_free(src);
 	rmi_probe_destroy(p);
 	rmi_stats_free(&st);
-	return err || cross_fail ? EXIT_FAIL : EXIT_OK;
+	return err ? EXIT_FAIL : EXIT_OK;
 }
 
 int do_probes(int argc, char **argv)

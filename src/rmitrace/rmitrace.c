@@ -30,7 +30,8 @@ static void usage(FILE *f)
 		"                      [--vcpu N] [--reason R] [--fid F] [--min-lat TIME]\n"
 		"  record -o FILE      record every event to FILE until Ctrl-C or --duration [--force]\n"
 		"  report [FILE]       report of a recording, or live from the in-kernel aggregates\n"
-		"                      [-H histograms] [--events: from the event stream instead]\n"
+		"                      [-i SEC: every SEC seconds] [-H histograms]\n"
+		"                      [--events: from the event stream instead of the maps]\n"
 		"                      [--cross-check: with --events, compare with the maps]\n"
 		"  timeline FILE       Chrome/Perfetto trace JSON of a recording [-o OUT.json]\n"
 		"  psci                watch PSCI windows; report those open longer than --stuck MS\n"
@@ -89,6 +90,7 @@ static const struct option common_opts[] = {
 	{ "fid", required_argument, NULL, OPT_FID },
 	{ "min-lat", required_argument, NULL, OPT_MINLAT },
 	{ "nice", required_argument, NULL, OPT_NICE },
+	{ "interval", required_argument, NULL, 'i' },
 	{ "pid", required_argument, NULL, 'P' },
 	{ "uprobe-host", required_argument, NULL, 'U' },
 	{ "btf", required_argument, NULL, 'B' },
@@ -112,7 +114,7 @@ static int parse_opts(int argc, char **argv, int *optind_out)
 	optind = 1;
 	int li;
 
-	while ((c = getopt_long(argc, argv, "jpvVhd:Ho:f", common_opts, &li)) != -1) {
+	while ((c = getopt_long(argc, argv, "jpvVhd:Ho:fi:", common_opts, &li)) != -1) {
 		switch (c) {
 		case 'j':
 			env.json = true;
@@ -174,15 +176,17 @@ static int parse_opts(int argc, char **argv, int *optind_out)
 		case 'n':
 			copts.name = optarg;
 			break;
-		case 'd': {
+		case 'd':
+		case 'i': {
 			char *end;
+			double v = strtod(optarg, &end);
 
-			env.duration = strtod(optarg, &end);
-			if (*end || !(env.duration > 0)) {
-				rmi_err(NULL, "--duration %s: want a positive number of seconds",
-					optarg);
+			if (*end || !(v > 0)) {
+				rmi_err(NULL, "--%s %s: want a positive number of seconds",
+					c == 'd' ? "duration" : "interval", optarg);
 				return -1;
 			}
+			*(c == 'd' ? &env.duration : &env.interval) = v;
 			break;
 		}
 		case 'H':

@@ -16,6 +16,7 @@ struct rmitrace_env {
 	enum rmi_spec spec;
 	bool spec_set;
 	double duration;
+	double interval;
 	bool histograms;
 	bool events;
 	bool cross_check;

@@ -93,4 +93,19 @@ expect_match "bad --reason says what" 'not an exit reason' "$err"
 expect_exit "bad --fid" 2 "$RMITRACE" stream --fid NOPE
 expect_exit "bad --min-lat" 2 "$RMITRACE" stream --min-lat 5parsecs
 
+# --- live report every interval: one JSON object per line, counts grow to the truth
+start_tool iv "$RMITRACE" -j report -i 0.5 --uprobe-host "$SIM" || { done_testing; exit; }
+"$SIM" --seed 45 --realms 2 --vcpus 2 --exits 4000 --rate 4000 --truth "$TMP/truth4.json" --quiet
+sleep 0.6
+stop_tool iv
+expect_eq "--interval: exits normally" 0 "$rc"
+lines=$(wc -l <"$TMP/iv.out")
+expect_eq "--interval: several reports" true "$([ "$lines" -ge 3 ] && echo true)"
+expect_eq "--interval: each a JSON object" "$lines" "$(jq -c .totals.exits "$TMP/iv.out" | wc -l)"
+expect_eq "--interval: counts never decrease" true \
+	"$(jq -s '[.[].totals.exits] | . == sort' "$TMP/iv.out")"
+expect_eq "--interval: the last report has every exit" "$(jq .totals.exits "$TMP/truth4.json")" \
+	"$(jq -s '.[-1].totals.exits' "$TMP/iv.out")"
+expect_exit "bad --interval" 2 "$RMITRACE" report -i 0
+
 done_testing
