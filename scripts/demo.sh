@@ -1,43 +1,39 @@
 #!/bin/bash
-# The README's "main job": on a machine without Arm CCA it starts the
-# simulated CCA host (three realms, one of them with a PSCI CPU_ON that is
-# never completed) and runs the live tools on it through uprobes.
+# The README's "main job". No machine here has Arm RME, so it starts the
+# simulated CCA host -- busy realms, plus one realm whose PSCI CPU_ON is never
+# completed -- and runs rmitop on it through uprobes: interactively on a
+# terminal (q quits), as a few batch refreshes otherwise.
 set -u
 OUTPUT=${1:-.output}
-T=$OUTPUT/rmitrace
 SIM=$OUTPUT/sim/simhost-v14
 tmp=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 
 if [ "$(id -u)" != 0 ]; then
-	echo "demo: error: the live tools load BPF programs: run as root (sudo make demo)" >&2
+	echo "demo: error: the tools load BPF programs: run as root (sudo make demo)" >&2
 	exit 1
 fi
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+echo "== hooks on the simulated CCA host ($SIM)"
+"$OUTPUT/rmitrace" probes --uprobe-host "$SIM" || exit 1
 
-say "hooks on the simulated CCA host ($SIM)"
-"$T" probes --uprobe-host "$SIM"
+# the workload starts once rmitop is attached, so it sees everything
+start_workload() {
+	sleep 1.5
+	"$SIM" --seed 7 --realms 3 --vcpus 4 --exits 2000000 --rate 3000 --quiet >/dev/null 2>&1 &
+	sleep 1
+	"$SIM" --seed 8 --realms 1 --vcpus 2 --exits 400 --rate 2000 --stuck 1 --hold 3600 \
+		--quiet >/dev/null 2>&1 &
+}
 
-say "live event stream (first 25 events of a run)"
-"$T" stream --uprobe-host "$SIM" >"$tmp/stream" 2>"$tmp/stream.err" &
-sp=$!
-for _ in $(seq 100); do grep -q attached "$tmp/stream.err" && break; sleep 0.1; done
-"$T" report --uprobe-host "$SIM" --duration 3 >"$tmp/report" 2>"$tmp/report.err" &
-rp=$!
-for _ in $(seq 100); do grep -q attached "$tmp/report.err" && break; sleep 0.1; done
-"$SIM" --seed 7 --realms 3 --vcpus 4 --exits 400 --stuck 1 --hold 4 \
-	--truth "$tmp/truth.json" 2>"$tmp/sim.err" &
-simpid=$!
-for _ in $(seq 100); do grep -q holding "$tmp/sim.err" && break; sleep 0.1; done
-kill -INT $sp
-wait $sp
-head -25 "$tmp/stream"
-cat "$tmp/stream.err"
-wait $rp
-say "live report (in-kernel aggregates, 3 s)"
-cat "$tmp/report"
-kill -TERM $simpid 2>/dev/null
-wait $simpid
-say "what the simulated host says it did (ground truth)"
-jq -c '.totals' "$tmp/truth.json"
+if [ -t 1 ]; then
+	echo "== rmitop (1-5 views, s/o sort, f filter, h help, q quit)"
+	sleep 1
+	start_workload &
+	"$OUTPUT/rmitop" --uprobe-host "$SIM" --stuck 1000
+else
+	echo "== rmitop -b (no terminal: batch mode, 4 refreshes)"
+	start_workload &
+	"$OUTPUT/rmitop" -b -n 4 -d 2 --uprobe-host "$SIM" --stuck 1000
+fi
+pkill -TERM -f "$(basename "$SIM") --seed [78] " 2>/dev/null

@@ -111,6 +111,17 @@ const char *rmi_status_fmt(const struct rmi_status *st, enum rmi_spec spec, char
 /* Short name only, "UNKNOWN(0x..)" for unknown: hot path for reports. */
 const char *rmi_status_name(uint64_t word, enum rmi_spec spec, char *buf, size_t len);
 
+/*
+ * An RMI result that is a failure: any status but SUCCESS and INCOMPLETE
+ * (2.0: a stateful operation asking for its next step, normal flow).
+ */
+static inline bool rmi_status_is_error(uint64_t word)
+{
+	unsigned int st = word & 0xff;
+
+	return st != 0 && st != 13;
+}
+
 const char *rmi_exit_name(uint64_t reason, enum rmi_spec spec, char *buf, size_t len);
 const char *rmi_ripas_name(uint64_t ripas, enum rmi_spec spec, char *buf, size_t len);
 const char *rmi_rtt_state_name(uint64_t state, enum rmi_spec spec, char *buf, size_t len);

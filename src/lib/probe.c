@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
@@ -746,6 +747,33 @@ int rmi_probe_map_fd(const struct rmi_probe *p, const char *name)
 	struct bpf_map *m = p->skel ? bpf_object__find_map_by_name(p->skel->obj, name) : NULL;
 
 	return m ? bpf_map__fd(m) : -ENOENT;
+}
+
+bool rmi_probe_bpf_stats(const struct rmi_probe *p, uint64_t *run_ns, uint64_t *run_cnt)
+{
+	struct bpf_program *prog;
+	char buf[8] = "0";
+	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "r");
+
+	*run_ns = *run_cnt = 0;
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '0';
+		fclose(f);
+	}
+	if (!p->skel)
+		return false;
+	bpf_object__for_each_program(prog, p->skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		*run_ns += info.run_time_ns;
+		*run_cnt += info.run_cnt;
+	}
+	return buf[0] == '1';
 }
 
 static const char *state_str(enum rmi_hook_state s)

@@ -76,6 +76,12 @@ enum rmi_spec rmi_probe_spec(const struct rmi_probe *p, const char **why);
 /* Number of attached hooks (entry/return halves counted apart). */
 int rmi_probe_attached(const struct rmi_probe *p);
 
+/*
+ * Run time and count of all our programs (kernel BPF stats); returns whether
+ * kernel.bpf_stats_enabled is on (the numbers are 0 otherwise).
+ */
+bool rmi_probe_bpf_stats(const struct rmi_probe *p, uint64_t *run_ns, uint64_t *run_cnt);
+
 /* Privilege check: 0, or -EPERM with an error naming the capabilities. */
 int rmi_probe_check_privileges(void);
 

@@ -163,7 +163,7 @@ static void calls_json(struct json_writer *w, const struct rmi_stats *s, uint32_
 		jw_hex_field(w, "result", r->key.result);
 		jw_string_field(w, "status", st.name ? st.name : "UNKNOWN");
 		jw_string_field(w, "status_text", rmi_status_fmt(&st, spec, a, sizeof(a)));
-		jw_bool_field(w, "error", st.status != 0);
+		jw_bool_field(w, "error", rmi_status_is_error(r->key.result));
 		jw_u64_field(w, "count", r->count);
 		rmi_hist_json(w, "latency", &r->lat);
 		jw_end_object(w);
