@@ -18,6 +18,8 @@ PKG_CONFIG ?= pkg-config
 # resolve to the right flags in the same run of a sub-make.
 LIBBPF_CFLAGS = $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS = $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
+# libraries of the shared library's other parts (web config, ncurses for rmitop only)
+LIB_LIBS = -lyaml -lcrypt
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -60,7 +62,7 @@ BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
 
 PROGS := $(foreach p,rmitrace rmitop exporter,$(if $(wildcard src/$(p)/*.c),$(p)))
-BINS := $(patsubst exporter,rmi_exporter,$(addprefix $(OUTPUT)/,$(PROGS)))
+BINS := $(addprefix $(OUTPUT)/,$(patsubst exporter,rmi_exporter,$(PROGS)))
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
@@ -104,7 +106,7 @@ $(LIB): $(LIB_OBJS)
 define prog_rule
 $(OUTPUT)/$(2): $(patsubst src/$(1)/%.c,$(OUTPUT)/obj/$(1)/%.o,$(wildcard src/$(1)/*.c)) $(LIB)
 	$$(call msg,BINARY,$$@)
-	$(Q)$$(CC) $$(LDFLAGS) $$^ $$(LIBBPF_LIBS) $$(LDLIBS) $(3) -o $$@
+	$(Q)$$(CC) $$(LDFLAGS) $$^ $$(LIBBPF_LIBS) $$(LIB_LIBS) $$(LDLIBS) $(3) -o $$@
 
 $(OUTPUT)/obj/$(1)/%.o: src/$(1)/%.c $(HDRS) $(wildcard src/$(1)/*.h) $(SKELS) | $(OUTPUT)/obj/$(1)
 	$$(call msg,CC,$$@)
@@ -117,7 +119,7 @@ $(eval $(call prog_rule,exporter,rmi_exporter,-lmicrohttpd))
 # ---- tests ------------------------------------------------------------------
 $(OUTPUT)/tests/%: tests/unit/%.c $(LIB) $(HDRS) | $(OUTPUT)/tests
 	$(call msg,TEST-CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LIBBPF_CFLAGS) $(LDFLAGS) $< $(LIB) $(LIBBPF_LIBS) -lcmocka $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LIBBPF_CFLAGS) $(LDFLAGS) $< $(LIB) $(LIBBPF_LIBS) $(LIB_LIBS) -lcmocka $(LDLIBS) -o $@
 
 -include tests/sim/sim.mk
 

@@ -7,7 +7,7 @@ set -u
 OUTPUT=${1:-.output}
 SIM=$OUTPUT/sim/simhost-v14
 tmp=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'pkill -KILL -f "simhost-v14 .*--seed [78] " 2>/dev/null; rm -rf "$tmp"' EXIT
 
 if [ "$(id -u)" != 0 ]; then
 	echo "demo: error: the tools load BPF programs: run as root (sudo make demo)" >&2
@@ -20,7 +20,7 @@ echo "== hooks on the simulated CCA host ($SIM)"
 # the workload starts once rmitop is attached, so it sees everything
 start_workload() {
 	sleep 1.5
-	"$SIM" --seed 7 --realms 3 --vcpus 4 --exits 2000000 --rate 3000 --quiet >/dev/null 2>&1 &
+	"$SIM" --seed 7 --realms 3 --vcpus 4 --exits 600000 --rate 3000 --quiet >/dev/null 2>&1 &
 	sleep 1
 	"$SIM" --seed 8 --realms 1 --vcpus 2 --exits 400 --rate 2000 --stuck 1 --hold 3600 \
 		--quiet >/dev/null 2>&1 &
@@ -36,4 +36,5 @@ else
 	start_workload &
 	"$OUTPUT/rmitop" -b -n 4 -d 2 --uprobe-host "$SIM" --stuck 1000
 fi
-pkill -TERM -f "$(basename "$SIM") --seed [78] " 2>/dev/null
+# the busy workload runs on past SIGTERM (it only ends --hold): kill it and its realms
+pkill -KILL -f "$(basename "$SIM") .*--seed [78] " 2>/dev/null
