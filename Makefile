@@ -145,11 +145,37 @@ bench: deps
 	$(Q)$(MAKE) all $(SIM_BINS)
 	$(Q)scripts/bench.sh $(OUTPUT)
 
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/rmitools
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+INSTALLED = $(addprefix $(DESTDIR)$(SBINDIR)/,rmitrace rmitop rmi_exporter) \
+	$(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8))) \
+	$(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(wildcard man/*.7))) \
+	$(addprefix $(DESTDIR)$(COMPLETIONDIR)/,$(notdir $(wildcard contrib/bash-completion/*))) \
+	$(DESTDIR)$(UNITDIR)/rmi_exporter.service \
+	$(addprefix $(DESTDIR)$(DOCDIR)/,rmi_alerts.yml rmi_alerts_test.yml rmitools-dashboard.json \
+		METRICS.md RECORD.md EVENTS.md)
+
 install: all
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
-	$(Q)install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
-	$(Q)install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/sbin/
-	$(Q)for m in $(wildcard man/*.8); do install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man8/; done
+	$(Q)install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)
+	$(Q)install -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
+	$(Q)for m in $(wildcard man/*.8); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/; done
+	$(Q)for m in $(wildcard man/*.7); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man7/; done
+	$(Q)for c in $(wildcard contrib/bash-completion/*); do install -m 0644 $$c $(DESTDIR)$(COMPLETIONDIR)/; done
+	$(Q)sed 's|/usr/local/sbin|$(SBINDIR)|' contrib/systemd/rmi_exporter.service \
+		> $(DESTDIR)$(UNITDIR)/rmi_exporter.service && chmod 0644 $(DESTDIR)$(UNITDIR)/rmi_exporter.service
+	$(Q)install -m 0644 contrib/prometheus/rmi_alerts.yml contrib/prometheus/rmi_alerts_test.yml \
+		contrib/grafana/rmitools-dashboard.json docs/METRICS.md docs/RECORD.md docs/EVENTS.md \
+		$(DESTDIR)$(DOCDIR)/
+
+uninstall:
+	$(call msg,UNINSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(INSTALLED)
+	$(Q)rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
 clean:
 	$(call msg,CLEAN,)
@@ -158,4 +184,4 @@ clean:
 $(OUTPUT)/gen $(OUTPUT)/bpf $(OUTPUT)/lib $(OUTPUT)/tests $(addprefix $(OUTPUT)/obj/,$(PROGS)):
 	$(Q)mkdir -p $@
 
-.PHONY: all deps tests check test-run fmt fmt-check demo bench install clean
+.PHONY: all deps tests check test-run fmt fmt-check demo bench install uninstall clean

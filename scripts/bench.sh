@@ -116,3 +116,61 @@ row "rmitrace report FILE: events/s, one core ($n events)" \
 	"$(echo "$n / $secs" | bc)" ">= 10 M/s (#4)"
 row "rmitrace report FILE: peak RSS" "$((rss / 1024)) MiB" "grows with realms x vCPUs, not events"
 row "record file size per event" "$(( $(stat -c %s "$tmp/big.rec") / n )) bytes" "-"
+
+# rmitop and rmi_exporter with 64 realms x 16 vCPUs in the aggregates (#5, #6)
+"$OUTPUT/rmitop" -b -d 1 --uprobe-host "$SIM" >/dev/null 2>"$tmp/top.err" &
+top=$!
+# the interactive screen too, in a detached tmux
+if command -v tmux >/dev/null; then
+	tmux new-session -d -s rmibench -x 120 -y 40 "$OUTPUT/rmitop -d 1 --uprobe-host $SIM"
+fi
+P=19999
+"$OUTPUT/rmi_exporter" --uprobe-host "$SIM" --web.listen-address=127.0.0.1:$P 2>"$tmp/exp.err" &
+exp=$!
+for _ in $(seq 100); do grep -q attached "$tmp/top.err" && grep -q serving "$tmp/exp.err" && break; sleep 0.1; done
+"$SIM" --seed 9 --realms 64 --vcpus 16 --exits 50 --rate max --run-ns 0 --hold 40 \
+	--truth "$tmp/t64.json" 2>"$tmp/sim64.err" &
+sim=$!
+for _ in $(seq 600); do grep -q holding "$tmp/sim64.err" && break; sleep 0.1; done
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+c0=$(cpu $top)
+t0=$(date +%s.%N)
+sleep 10
+c1=$(cpu $top)
+t1=$(date +%s.%N)
+hz=$(getconf CLK_TCK)
+row "rmitop -b -d 1, all views, 64x16 vCPUs: CPU" \
+	"$(echo "scale=2; 100 * ($c1 - $c0) / $hz / ($t1 - $t0)" | bc) %" "(batch prints every view)"
+row "rmitop: RSS" "$(($(awk '/^VmRSS:/ {print $2}' /proc/$top/status) / 1024)) MiB" "<= 32 MiB (#5)"
+itop=$(pgrep -f "^$OUTPUT/rmitop -d 1 --uprobe-host" | head -1)
+if [ -n "$itop" ]; then
+	c0=$(cpu $itop)
+	t0=$(date +%s.%N)
+	sleep 10
+	c1=$(cpu $itop)
+	t1=$(date +%s.%N)
+	row "rmitop interactive -d 1, 64x16 vCPUs: CPU" \
+		"$(echo "scale=2; 100 * ($c1 - $c0) / $hz / ($t1 - $t0)" | bc) %" "<= 2 % of a core (#5)"
+	row "rmitop interactive: RSS" "$(($(awk '/^VmRSS:/ {print $2}' /proc/$itop/status) / 1024)) MiB" \
+		"<= 32 MiB (#5)"
+	tmux kill-session -t rmibench
+fi
+for _ in $(seq 10); do
+	curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$P/metrics"
+done | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}' >"$tmp/scrape"
+row "rmi_exporter scrape, 64x16 vCPUs (median of 10)" \
+	"$(echo "scale=1; $(cat "$tmp/scrape") * 1000 / 1" | bc) ms" "<= 20 ms (#6)"
+row "rmi_exporter scrape size" "$(curl -s "http://127.0.0.1:$P/metrics" | wc -l) lines" "-"
+if command -v wrk >/dev/null; then
+	wrk -t2 -c8 -d5s "http://127.0.0.1:$P/metrics" >"$tmp/wrk" 2>&1
+	row "rmi_exporter under wrk -t2 -c8 -d5s: requests/s" \
+		"$(awk '/Requests\/sec/ {print $2}' "$tmp/wrk")" "no errors (#6)"
+	row "rmi_exporter under wrk: errors" \
+		"$(grep -oE 'Non-2xx or 3xx responses: [0-9]+|Socket errors:.*' "$tmp/wrk" | tr '\n' ' ' | sed 's/^$/0/')" "0 (#6)"
+fi
+row "rmi_exporter: RSS after the load" \
+	"$(($(awk '/^VmRSS:/ {print $2}' /proc/$exp/status) / 1024)) MiB" "<= 20 MiB (#6)"
+kill -TERM $sim 2>/dev/null
+kill -INT $top
+kill -TERM $exp
+wait $top $exp $sim 2>/dev/null

@@ -280,7 +280,51 @@ static void hist_from_u32(struct rmi_hist *h, const __u32 *slots)
 		h->slot[i] += slots[i];
 }
 
-/* Walks a map; per-CPU values come as one aligned value per possible CPU. */
+/*
+ * Walks a map: BPF_MAP_LOOKUP_BATCH (a thousand entries a syscall) where the
+ * kernel has it for the map type, else key by key. Per-CPU values come as one
+ * 8-byte-aligned value per possible CPU.
+ */
+#define BATCH 1024
+
+static int walk_batch(int fd, size_t ksz, int ncpu,
+		      void (*fn)(struct rmi_stats *, const void *key, const void *val, int ncpu,
+				 size_t stride),
+		      struct rmi_stats *s, size_t stride)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	char *keys = malloc(BATCH * ksz), *vals = malloc((size_t)BATCH * stride * ncpu);
+	uint64_t in = 0, out = 0;
+	bool first = true;
+	int err = 0;
+
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		__u32 n = BATCH;
+
+		err = bpf_map_lookup_batch(fd, first ? NULL : &in, &out, keys, vals, &n, &opts);
+		if (err)
+			err = -errno;
+		for (__u32 i = 0; i < n && (!err || err == -ENOENT); i++)
+			fn(s, keys + i * ksz, vals + (size_t)i * stride * ncpu, ncpu, stride);
+		if (err == -ENOENT) { /* the last batch */
+			err = 0;
+			break;
+		}
+		if (err)
+			break;
+		in = out;
+		first = false;
+	}
+out:
+	free(keys);
+	free(vals);
+	return err;
+}
+
 static int walk_map(int fd, size_t ksz, size_t vsz, bool percpu,
 		    void (*fn)(struct rmi_stats *, const void *key, const void *val, int ncpu,
 			       size_t stride),
@@ -295,9 +339,16 @@ static int walk_map(int fd, size_t ksz, size_t vsz, bool percpu,
 
 	if (fd < 0 || ncpu <= 0 || ksz > sizeof(key))
 		return -EINVAL;
+	/* arrays have no batch op in older kernels; hashes do since 5.6 */
+	err = walk_batch(fd, ksz, ncpu, fn, s, stride);
+	if (!err)
+		return 0;
+	if (err != -EINVAL && err != -ENOTSUP && err != -EOPNOTSUPP)
+		return err;
 	vals = malloc(stride * ncpu);
 	if (!vals)
 		return -ENOMEM;
+	err = 0;
 	while (!bpf_map_get_next_key(fd, first ? NULL : key, next)) {
 		first = false;
 		memcpy(key, next, ksz);

@@ -63,6 +63,9 @@ int do_record(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	env.probe.emit_events = true;
+	/* block compression comes in bursts: give the probes more room meanwhile */
+	if (!env.probe.ringbuf_bytes)
+		env.probe.ringbuf_bytes = 16 << 20;
 	if (rmi_session_start(&env.probe, &p))
 		return EXIT_FAIL;
 	if (!env.spec_set)
