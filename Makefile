@@ -8,6 +8,14 @@ ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 PREFIX ?= /usr/local
 DESTDIR ?=
 
+# Cross builds: make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- OUTPUT=.output-arm64
+CROSS_COMPILE ?=
+ifneq ($(CROSS_COMPILE),)
+CC := $(CROSS_COMPILE)gcc
+AR := $(CROSS_COMPILE)ar
+# the target's .pc files (Debian multiarch)
+export PKG_CONFIG_LIBDIR := /usr/lib/$(patsubst %-,%,$(CROSS_COMPILE))/pkgconfig:/usr/share/pkgconfig
+endif
 CC ?= cc
 CLANG ?= clang
 LLVM_STRIP ?= llvm-strip
@@ -125,11 +133,56 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(LIB) $(HDRS) | $(OUTPUT)/tests
 
 tests: all $(UNIT_BINS) $(SIM_BINS)
 
+# unit tests only: what a cross build can run (under qemu-user)
+unit-tests: all $(UNIT_BINS)
+
 check: deps
 	$(Q)$(MAKE) test-run
 
 test-run: tests
 	$(Q)OUTPUT=$(OUTPUT) SAN=$(SAN) tests/run.sh
+
+# ---- fuzzing (libFuzzer, clang): make fuzz [FUZZ_SECONDS=60] --------------
+FUZZ_OUT := .output-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(addprefix $(FUZZ_OUT)/,$(FUZZ_NAMES))
+FUZZ_CFLAGS := -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT) \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+	-DRMI_VERSION_STR='"$(VERSION)"' -DRMI_GIT_REV='"$(GIT_REV)"'
+FUZZ_LIB_OBJS := $(patsubst src/lib/%.c,$(FUZZ_OUT)/lib/%.o,$(LIB_SRCS)) $(FUZZ_OUT)/lib/rmi_defs_table.o
+
+$(FUZZ_OUT)/lib/%.o: src/lib/%.c $(HDRS) $(SKELS)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(@D) && $(CLANG) $(FUZZ_CFLAGS) $(LIBBPF_CFLAGS) -c $< -o $@
+
+$(FUZZ_OUT)/lib/rmi_defs_table.o: $(GEN_DEFS)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(@D) && $(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJS)
+	$(call msg,FUZZ-LD,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ $(LIBBPF_LIBS) $(LIB_LIBS) -lm -o $@
+
+fuzz-build: $(SKELS) $(FUZZ_BINS)
+
+# each harness for FUZZ_SECONDS; new inputs go to .output-fuzz/corpus, the
+# seeds in tests/fuzz/corpus stay as they are; a crash fails the target
+fuzz: deps
+	$(Q)$(MAKE) fuzz-build
+	$(Q)for f in $(FUZZ_NAMES); do \
+		mkdir -p $(FUZZ_OUT)/corpus/$$f $(FUZZ_OUT)/crashes; \
+		echo "  FUZZ     $$f ($(FUZZ_SECONDS) s)"; \
+		$(FUZZ_OUT)/$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=1024 \
+			-artifact_prefix=$(FUZZ_OUT)/crashes/$$f- -print_final_stats=1 \
+			$(FUZZ_OUT)/corpus/$$f tests/fuzz/corpus/$$f 2>$(FUZZ_OUT)/$$f.log || \
+			{ tail -40 $(FUZZ_OUT)/$$f.log; exit 1; }; \
+		grep -E 'stat::number_of_executed_units|stat::peak_rss' $(FUZZ_OUT)/$$f.log | tr '\n' ' '; echo; \
+	done
+
+man-check:
+	$(Q)for m in man/*.[78]; do mandoc -Tlint -Wwarning $$m || exit 1; done
+	$(Q)for c in contrib/bash-completion/*; do bash -n $$c || exit 1; done
 
 fmt-check:
 	$(Q)clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
@@ -179,9 +232,11 @@ uninstall:
 
 clean:
 	$(call msg,CLEAN,)
-	$(Q)rm -rf .output .output-san
+	$(Q)rm -rf .output .output-san .output-fuzz .output-arm64
 
 $(OUTPUT)/gen $(OUTPUT)/bpf $(OUTPUT)/lib $(OUTPUT)/tests $(addprefix $(OUTPUT)/obj/,$(PROGS)):
 	$(Q)mkdir -p $@
 
+
+.PHONY: unit-tests fuzz fuzz-build man-check
 .PHONY: all deps tests check test-run fmt fmt-check demo bench install uninstall clean

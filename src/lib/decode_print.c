@@ -53,6 +53,14 @@ static int parse_value(const char *arg, const char *tsv_kind, enum rmi_spec spec
 
 	if (!rmi_parse_u64(arg, v))
 		return 0;
+	/* psci takes FIDs and return codes: PSCI_DENIED is a name too */
+	if (tsv_kind && !strcmp(tsv_kind, "psci_fid")) {
+		d = rmi_lookup_name("psci_status", arg, spec);
+		if (d && d->vtype == RMI_VAL_NUM) {
+			*v = d->num;
+			return 0;
+		}
+	}
 	if (tsv_kind) {
 		d = rmi_lookup_name(tsv_kind, arg, spec);
 		if (d && d->vtype == RMI_VAL_NUM) {

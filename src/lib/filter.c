@@ -39,6 +39,9 @@ int rmi_filter_fid(const char *s, enum rmi_spec spec, uint64_t *out)
 		return 0;
 	}
 	d = rmi_lookup_name("rmi_fid", s, spec);
+	/* a name of another version (GRANULE_DELEGATE is 1.x): same number everywhere */
+	for (int v = 0; !d && v < RMI_SPEC_NA; v++)
+		d = rmi_lookup_name("rmi_fid", s, (enum rmi_spec)v);
 	if (d && d->vtype == RMI_VAL_NUM) {
 		*out = d->num;
 		return 0;

@@ -229,7 +229,7 @@ int rmi_prom_render(struct rmi_buf *b, const struct rmi_stats *s, const struct r
 		       "rmi_exporter_build_info{version=\"%s\",revision=\"%s\",rmm_spec=\"%s\","
 		       "source=\"%s\"} 1\n",
 		       RMI_VERSION_STR, RMI_GIT_REV, rmi_spec_str(o->spec),
-		       esc(rmi_probe_source(p), a, sizeof(a)));
+		       esc(p ? rmi_probe_source(p) : "none", a, sizeof(a)));
 
 	family(b, "rmi_realms", "gauge", "Realms by lifecycle state.");
 	for (int i = 0; i < 4; i++)
@@ -279,7 +279,8 @@ int rmi_prom_render(struct rmi_buf *b, const struct rmi_stats *s, const struct r
 			b,
 			"rmi_rec_enter_failures_total{realm=\"%s\",pid=\"%u\",status=\"%s\"} "
 			"%llu\n",
-			R->name, R->id.pid, rmi_status_name(e->key.status, o->spec, a, sizeof(a)),
+			R->name, R->id.pid,
+			short_name(rmi_status_name(e->key.status, o->spec, a, sizeof(a))),
 			(unsigned long long)e->count);
 	}
 
@@ -470,8 +471,8 @@ int rmi_prom_render(struct rmi_buf *b, const struct rmi_stats *s, const struct r
 		free(oldest);
 	}
 
-	/* the exporter itself */
-	nh = rmi_probe_hooks(p, &hooks);
+	/* the exporter itself (no probe: rendering a snapshot from elsewhere) */
+	nh = p ? rmi_probe_hooks(p, &hooks) : 0;
 	family(b, "rmi_exporter_hook", "gauge",
 	       "Hooks of the catalogue: 1 when attached, 0 when missing or failed.");
 	for (size_t i = 0; i < nh; i++)
@@ -493,7 +494,8 @@ int rmi_prom_render(struct rmi_buf *b, const struct rmi_stats *s, const struct r
 	family(b, "rmi_exporter_realms_over_limit", "gauge",
 	       "Realms not exported because of --max-realms (cardinality cap).");
 	rmi_buf_printf(b, "rmi_exporter_realms_over_limit %zu\n", over);
-	stats_on = rmi_probe_bpf_stats(p, &run_ns, &run_cnt);
+	run_ns = run_cnt = 0;
+	stats_on = p && rmi_probe_bpf_stats(p, &run_ns, &run_cnt);
 	family(b, "rmi_exporter_bpf_stats_enabled", "gauge",
 	       "1 when kernel.bpf_stats_enabled is on (BPF run time below is counted).");
 	rmi_buf_printf(b, "rmi_exporter_bpf_stats_enabled %d\n", stats_on);

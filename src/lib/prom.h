@@ -31,7 +31,10 @@ struct rmi_prom_opts {
 	bool names; /* realm names from /proc/PID/cmdline */
 };
 
-/* Renders the exposition into b (appended). scrape_start: rmi_now() at the start. */
+/*
+ * Renders the exposition into b (appended). scrape_start: rmi_now() at the
+ * start. p may be NULL (no hook or BPF self-metrics then).
+ */
 int rmi_prom_render(struct rmi_buf *b, const struct rmi_stats *s, const struct rmi_probe *p,
 		    const struct rmi_prom_opts *o, double scrape_start);
 

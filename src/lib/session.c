@@ -28,11 +28,12 @@ void rmi_session_signals(void)
 }
 
 const char rmi_session_help[] =
-	"  -p, --pid PID           only this VMM process\n"
+	"      --pid PID           only this VMM process\n"
 	"      --uprobe-host PATH  attach as uprobes to a simulated CCA host binary\n"
 	"                          (its BTF is used for CO-RE; see docs/SIMHOST.md)\n"
 	"      --btf PATH          kernel BTF when /sys/kernel/btf/vmlinux is missing\n"
-	"      --ringbuf-size SIZE ring buffer bytes (K/M suffix; default 4M)\n";
+	"      --ringbuf-size SIZE ring buffer bytes, K/M suffix (default: 4M for\n"
+	"                          event consumers, 16M for record, 64K otherwise)\n";
 
 static int parse_size(const char *s, uint32_t *out)
 {

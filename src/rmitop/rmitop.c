@@ -44,10 +44,12 @@ static void usage(FILE *f)
 		"Live view of Arm CCA realms: REC exits, RMI calls, PSCI windows.\n"
 		"\n"
 		"  -d, --delay SEC         refresh interval (default 1)\n"
+		"  -p PID                  only this VMM process (same as --pid)\n"
 		"  -b, --batch             print the tables as text every interval\n"
-		"  -n, --iterations N      stop after N intervals\n"
+		"  -n, --iterations N      stop after N refreshes (batch and interactive)\n"
 		"  -j, --json              batch mode, one JSON object per interval\n"
-		"      --view NAME         realms, vcpus, exits, rmi or psci (batch: only it)\n"
+		"      --view NAME         realms, vcpus, exits, rmi or psci: the first view;\n"
+		"                          with -b only it is printed (-j prints every view)\n"
 		"      --realm NAME|PID    only this realm\n"
 		"      --vcpu N            only this vCPU\n"
 		"      --reason NAME       only this exit reason\n"
@@ -58,7 +60,8 @@ static void usage(FILE *f)
 		"  -h, --help              this help\n"
 		"\n"
 		"Keys: 1-5 or Tab views (realms, vcpus, exits, rmi, psci), s/o sort column and\n"
-		"order, f filter, p pause, r reset counters, +/- interval, h help, q quit.\n",
+		"order, f filter, p pause, r reset counters, +/- interval, Up/Down scroll,\n"
+		"h or ? help, q quit.\n",
 		rmi_session_help);
 }
 
@@ -404,6 +407,7 @@ static int run_tui(struct rmi_probe *p)
 	struct tui t = { .view = env.view_set ? env.view : RMI_VIEW_REALMS };
 	struct utsname u;
 	bool has_base = false;
+	long refreshes = 0;
 	double last = rmi_now(), next = last + env.delay;
 	int err = 0;
 
@@ -508,6 +512,8 @@ static int run_tui(struct rmi_probe *p)
 			swap_stats(&cur, &prev);
 			last = now;
 			next = now + env.delay;
+			if (env.iterations && ++refreshes >= env.iterations)
+				rmi_exiting = 1;
 		}
 	}
 	endwin();

@@ -102,6 +102,15 @@ static int stream_file(const char *path)
 		return EXIT_FAIL;
 	}
 	ret = rmi_replay(path, &st, &info, on_stream_event, &ctx);
+	if (ctx.w && ret >= 0) {
+		jw_start_object(ctx.w);
+		jw_string_field(ctx.w, "type", "summary");
+		jw_u64_field(ctx.w, "events", ctx.n);
+		jw_u64_field(ctx.w, "lost_events", info.lost_events);
+		jw_bool_field(ctx.w, "damaged", info.damaged);
+		jw_end_object(ctx.w);
+		fputc('\n', stdout);
+	}
 	fflush(stdout);
 	free(ctx.w);
 	if (ret > 0)

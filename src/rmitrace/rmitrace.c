@@ -26,18 +26,21 @@ static void usage(FILE *f)
 		"Usage: rmitrace [OPTIONS] COMMAND [ARGS]\n"
 		"\n"
 		"Commands:\n"
-		"  stream              print events as they happen (default command)\n"
-		"                      [--vcpu N] [--reason R] [--fid F] [--min-lat TIME]\n"
-		"  record -o FILE      record every event to FILE until Ctrl-C or --duration [--force]\n"
+		"  stream [FILE]       print events as they happen (default command), or those\n"
+		"                      of a recording [--vcpu N] [--reason R] [--fid F]\n"
+		"                      [--min-lat TIME]\n"
+		"  record -o FILE      record every event to FILE until Ctrl-C or --duration\n"
+		"                      [-o, --output FILE] [-f, --force: overwrite]\n"
 		"  report [FILE]       report of a recording, or live from the in-kernel aggregates\n"
-		"                      [-i SEC: every SEC seconds] [-H histograms]\n"
+		"                      [-i, --interval SEC: every SEC seconds]\n"
+		"                      [-H, --histograms: log2 histograms]\n"
 		"                      [--events: from the event stream instead of the maps]\n"
 		"                      [--cross-check: with --events, compare with the maps]\n"
 		"  timeline FILE       Chrome/Perfetto trace JSON of a recording [-o OUT.json]\n"
 		"  psci                watch PSCI windows; report those open longer than --stuck MS\n"
 		"                      (default 1000); exit status 3 when one was found\n"
 		"  probes              list every hook: found, attached, missing, and why\n"
-		"  decode KIND VALUE   decode a value; KIND is %s\n"
+		"  decode KIND VALUE.. decode values; KIND is %s\n"
 		"                      esr takes --far ADDR --hpfar ADDR; feat takes --reg N [--rsi]\n"
 		"  defs                list the RMI/RSI/PSCI definitions [--kind K] [--name SUBSTR]\n"
 		"\n"
@@ -45,7 +48,8 @@ static void usage(FILE *f)
 		"  -j, --json          JSON output\n"
 		"  -p, --pretty        pretty-printed JSON (implies -j)\n"
 		"      --spec VERSION  RMM spec: 1.0, 1.1, 2.0 or a variant (1.1-alp9, 1.1-alp12,\n"
-		"                      2.0-bet1, 2.0-bet2, 2.0-bet3); default 2.0\n"
+		"                      2.0-bet1, 2.0-bet2, 2.0-bet3); default: from the host's\n"
+		"                      layout for live commands, the file's for recordings, else 2.0\n"
 		"  -d, --duration SEC  stop after SEC seconds\n"
 		"      --nice N        priority of event consumers (stream, record, psci,\n"
 		"                      report --events); default -10, 0 leaves it\n"
@@ -144,9 +148,9 @@ static int parse_opts(int argc, char **argv, int *optind_out)
 		case 'R':
 			if (rmi_parse_u64(optarg, &v)) {
 				rmi_err(NULL, "option --%s: '%s' is not a number",
-					c == 'F' ? "far" :
-					c == 'H' ? "hpfar" :
-						   "reg",
+					c == 'F'       ? "far" :
+					c == OPT_HPFAR ? "hpfar" :
+							 "reg",
 					optarg);
 				return -1;
 			}
