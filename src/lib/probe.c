@@ -29,6 +29,8 @@ struct hook_def {
 	const char *feature;
 	const char *name;
 	bool required;
+	/* expected parameters: "struct NAME *" or "int"/"u64" by size; NULL ends */
+	const char *params[4];
 	enum flavour btf_flavour; /* FL_TP_BTF or FL_FENTRY for the BTF program */
 	const char *btf_targets[3]; /* tp_btf tracepoints / fentry functions */
 	const char *kprobe_targets[3]; /* kallsyms symbols (none for tracepoints) */
@@ -50,6 +52,7 @@ static const struct hook_def catalogue[] = {
 		.feature = "REC exits",
 		.name = "handle_rec_exit",
 		.required = true,
+		.params = { "struct kvm_vcpu *", "int" },
 		.btf_flavour = FL_FENTRY,
 		.btf_targets = { "handle_rec_exit", "kvm_rec_exit" },
 		.kprobe_targets = { "handle_rec_exit", "kvm_rec_exit" },
@@ -69,6 +72,8 @@ static const struct hook_def catalogue[] = {
 	{
 		.feature = "PSCI completion",
 		.name = "realm_psci_complete",
+		/* v12-v14; the post-v14 (source, status) form would be misread */
+		.params = { "struct kvm_vcpu *", "struct kvm_vcpu *", "u64" },
 		.btf_flavour = FL_FENTRY,
 		.btf_targets = { "realm_psci_complete" },
 		.kprobe_targets = { "realm_psci_complete" },
@@ -80,6 +85,7 @@ static const struct hook_def catalogue[] = {
 		/* assembly: no BTF, so kprobe + kretprobe */
 		.feature = "RMI calls",
 		.name = "arm_smccc_1_2_smc",
+		.params = { "struct arm_smccc_1_2_regs *", "struct arm_smccc_1_2_regs *" },
 		.btf_flavour = FL_KPROBE,
 		.kprobe_targets = { "arm_smccc_1_2_smc" },
 		.user_syms = { "arm_smccc_1_2_smc" },
@@ -90,6 +96,7 @@ static const struct hook_def catalogue[] = {
 		/* v12/v13: kvm_init_realm_vm; v14: kvm_init_realm */
 		.feature = "realm lifecycle",
 		.name = "kvm_init_realm",
+		.params = { "struct kvm *" },
 		.btf_flavour = FL_FENTRY,
 		.btf_targets = { "kvm_init_realm", "kvm_init_realm_vm" },
 		.kprobe_targets = { "kvm_init_realm", "kvm_init_realm_vm" },
@@ -100,6 +107,7 @@ static const struct hook_def catalogue[] = {
 	{
 		.feature = "realm lifecycle",
 		.name = "kvm_activate_realm",
+		.params = { "struct kvm *" },
 		.btf_flavour = FL_FENTRY,
 		.btf_targets = { "kvm_activate_realm" },
 		.kprobe_targets = { "kvm_activate_realm" },
@@ -110,6 +118,7 @@ static const struct hook_def catalogue[] = {
 	{
 		.feature = "realm lifecycle",
 		.name = "kvm_destroy_realm",
+		.params = { "struct kvm *" },
 		.btf_flavour = FL_FENTRY,
 		.btf_targets = { "kvm_destroy_realm" },
 		.kprobe_targets = { "kvm_destroy_realm" },
@@ -354,13 +363,96 @@ enum rmi_spec rmi_probe_spec(const struct rmi_probe *p, const char **why)
 	return p->spec;
 }
 
-static void resolve_user(struct rmi_probe *p, struct elf_syms *es)
+/* A parameter type as the catalogue writes it: "struct kvm *", "int", "u64". */
+static void type_str(const struct btf *btf, __u32 id, char *buf, size_t len)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	while (t && (btf_is_typedef(t) || btf_is_mod(t)) && !btf_is_ptr(t))
+		t = btf__type_by_id(btf, t->type);
+	if (!t) {
+		snprintf(buf, len, "?");
+	} else if (btf_is_ptr(t)) {
+		const struct btf_type *pt = btf__type_by_id(btf, t->type);
+
+		while (pt && (btf_is_mod(pt) || btf_is_typedef(pt)))
+			pt = btf__type_by_id(btf, pt->type);
+		if (pt && btf_is_composite(pt))
+			snprintf(buf, len, "%s %s *", btf_is_struct(pt) ? "struct" : "union",
+				 btf__name_by_offset(btf, pt->name_off));
+		else
+			snprintf(buf, len, "void *");
+	} else if (btf_is_int(t) || btf_is_enum(t)) {
+		snprintf(buf, len,
+			 t->size == 8 ? "u64" :
+			 t->size == 4 ? "int" :
+					"int%u",
+			 t->size * 8);
+	} else {
+		snprintf(buf, len, "kind%u", btf_kind(t));
+	}
+}
+
+/*
+ * The BTF prototype of fn against the catalogue's expectation. Returns true
+ * when it matches or cannot be known (no BTF for it: asm, or a stripped
+ * host); false with why filled when it differs: a hook is never attached to
+ * a function whose arguments the probes would misread.
+ */
+static bool proto_ok(const struct btf *btf, const char *fn, const char *const *want, char *why,
+		     size_t len)
+{
+	char have[256] = "", one[64];
+	const struct btf_type *t;
+	const struct btf_param *prm;
+	int id, n = 0, nwant = 0;
+	bool ok = true;
+
+	while (nwant < 4 && want[nwant])
+		nwant++;
+	id = btf && nwant ? btf__find_by_name_kind(btf, fn, BTF_KIND_FUNC) : -1;
+	if (id < 0)
+		return true;
+	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
+	if (!t || !btf_is_func_proto(t))
+		return true;
+	prm = btf_params(t);
+	n = btf_vlen(t);
+	for (int i = 0; i < n; i++) {
+		type_str(btf, prm[i].type, one, sizeof(one));
+		snprintf(have + strlen(have), sizeof(have) - strlen(have), "%s%s", i ? ", " : "",
+			 one);
+		if (i < nwant && strcmp(one, want[i]) &&
+		    !(strcmp(want[i], "u64") == 0 && strcmp(one, "u64") == 0))
+			ok = false;
+	}
+	if (n != nwant)
+		ok = false;
+	if (!ok) {
+		char exp[256] = "";
+
+		for (int i = 0; i < nwant; i++)
+			snprintf(exp + strlen(exp), sizeof(exp) - strlen(exp), "%s%s",
+				 i ? ", " : "", want[i]);
+		snprintf(why, len, "unexpected signature %s(%s), want (%s): not attached", fn, have,
+			 exp);
+	}
+	return ok;
+}
+
+static void resolve_user(struct rmi_probe *p, struct elf_syms *es, const struct btf *btf)
 {
 	for (size_t i = 0; i < NHOOKS; i++) {
 		const struct hook_def *h = &catalogue[i];
 		struct rmi_hook_status *s = &p->st[i];
 
 		for (size_t c = 0; c < 3 && h->user_syms[c]; c++) {
+			if (elf_has_func(es, h->user_syms[c]) &&
+			    !proto_ok(btf, h->user_syms[c], h->params, s->why, sizeof(s->why))) {
+				s->state = RMI_HOOK_FAILED;
+				s->target = h->user_syms[c];
+				break;
+			}
 			if (elf_has_func(es, h->user_syms[c])) {
 				p->choice[i] = (struct choice){ FL_KPROBE, h->user_syms[c] };
 				s->state = RMI_HOOK_FOUND;
@@ -374,6 +466,8 @@ static void resolve_user(struct rmi_probe *p, struct elf_syms *es)
 		if (s->state == RMI_HOOK_MISSING) {
 			char t[96];
 
+			if (s->why[0])
+				continue;
 			list_targets(t, sizeof(t), h->user_syms, 3);
 			snprintf(s->why, sizeof(s->why), "no function %s in %s", t,
 				 p->opts.uprobe_host);
@@ -405,6 +499,12 @@ static void resolve_kernel(struct rmi_probe *p, bool have_kbtf)
 				ok = btf_has(p->vmlinux, tname, BTF_KIND_TYPEDEF);
 			} else {
 				ok = btf_has(p->vmlinux, h->btf_targets[c], BTF_KIND_FUNC);
+				if (ok && !proto_ok(p->vmlinux, h->btf_targets[c], h->params,
+						    s->why, sizeof(s->why))) {
+					s->state = RMI_HOOK_FAILED;
+					s->target = h->btf_targets[c];
+					break;
+				}
 			}
 			if (ok) {
 				p->choice[i] = (struct choice){ h->btf_flavour, h->btf_targets[c] };
@@ -417,7 +517,10 @@ static void resolve_kernel(struct rmi_probe *p, bool have_kbtf)
 		}
 		for (size_t c = 0; s->state == RMI_HOOK_MISSING && c < 3 && h->kprobe_targets[c];
 		     c++) {
-			if (p->kallsyms && kallsyms_has(p->kallsyms, h->kprobe_targets[c])) {
+			/* a BTF prototype that does not match is not rescued by a kprobe */
+			if (p->kallsyms && kallsyms_has(p->kallsyms, h->kprobe_targets[c]) &&
+			    proto_ok(p->vmlinux, h->kprobe_targets[c], h->params, s->why,
+				     sizeof(s->why))) {
 				p->choice[i] = (struct choice){ FL_KPROBE, h->kprobe_targets[c] };
 				s->flavour = "kprobe";
 				s->target = h->kprobe_targets[c];
@@ -426,6 +529,8 @@ static void resolve_kernel(struct rmi_probe *p, bool have_kbtf)
 					 have_kbtf ? " (not in BTF: inlined or static)" : "");
 			}
 		}
+		if (s->state == RMI_HOOK_MISSING && strstr(s->why, "unexpected signature"))
+			s->state = RMI_HOOK_FAILED;
 		if (s->state == RMI_HOOK_MISSING && !s->why[0]) {
 			const char *const *names = h->btf_targets[0] ? h->btf_targets :
 								       h->kprobe_targets;
@@ -503,8 +608,8 @@ int rmi_probe_open(const struct rmi_probe_opts *o, struct rmi_probe **out)
 			goto fail;
 		}
 		infer_spec(p, host_btf);
+		resolve_user(p, &es, host_btf);
 		btf__free(host_btf);
-		resolve_user(p, &es);
 		elf_close_syms(&es);
 		oo.btf_custom_path = o->uprobe_host;
 	} else {
@@ -536,8 +641,19 @@ int rmi_probe_open(const struct rmi_probe_opts *o, struct rmi_probe **out)
 	}
 	set_rows(p);
 
-	for (size_t i = 0; i < NHOOKS; i++)
+	for (size_t i = 0; i < NHOOKS; i++) {
 		any |= p->st[i].state == RMI_HOOK_FOUND && catalogue[i].required;
+		if (p->st[i].state == RMI_HOOK_FAILED && catalogue[i].required &&
+		    !o->discover_only) {
+			err = -EPROTO;
+			rmi_err("this host's series is not supported yet: 'rmitrace probes' lists "
+				"every hook",
+				"%s", p->st[i].why);
+			goto fail;
+		}
+		if (p->st[i].state == RMI_HOOK_FAILED)
+			rmi_warn("%s", p->st[i].why);
+	}
 	if (!any && o->discover_only) {
 		*out = p; /* nothing to load: the caller only lists what is missing */
 		return 0;

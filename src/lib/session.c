@@ -84,6 +84,12 @@ int rmi_session_start(const struct rmi_probe_opts *o, struct rmi_probe **out)
 	int err;
 
 	*out = NULL;
+	/*
+	 * Before anything can say "attached": a SIGINT that arrives between that
+	 * message and a later sigaction() would be lost (background jobs of a
+	 * shell start with SIGINT ignored), and the tool would never stop.
+	 */
+	rmi_session_signals();
 	err = rmi_probe_check_privileges();
 	if (err)
 		return err;

@@ -74,10 +74,23 @@ struct kvm_vcpu {
 	struct kvm_vcpu_arch arch;
 };
 
+#ifdef WRONG_SIG
+/* arguments swapped: a probe that trusted the name would read garbage */
+__attribute__((noinline, noipa, used)) int handle_rec_exit(int rec_run_ret, struct kvm_vcpu *vcpu)
+#else
 __attribute__((noinline, noipa, used)) int handle_rec_exit(struct kvm_vcpu *vcpu, int rec_run_ret)
+#endif
 {
 	__asm__ volatile("" ::"r"(vcpu), "r"(rec_run_ret) : "memory");
 	return 1;
+}
+
+/* the post-v14 two-argument form (source, status) */
+__attribute__((noinline, noipa, used)) int realm_psci_complete(struct kvm_vcpu *source,
+							       unsigned long status)
+{
+	__asm__ volatile("" ::"r"(source), "r"(status) : "memory");
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -101,8 +114,13 @@ int main(int argc, char **argv)
 		if (reason == 0)
 			run.exit.esr = 0x24ull << 26 | 1 << 25; /* data abort */
 		counts[reason]++;
+#ifdef WRONG_SIG
+		handle_rec_exit(0, &vcpu);
+#else
 		handle_rec_exit(&vcpu, 0);
+#endif
 	}
+	realm_psci_complete(&vcpu, 0);
 	printf("{\"vcpu_id\": 3, \"exits\": {");
 	for (int r = 0, first = 1; r < 7; r++) {
 		if (counts[r]) {
