@@ -194,6 +194,10 @@ demo: deps
 	$(Q)$(MAKE) all sim
 	$(Q)scripts/demo.sh $(OUTPUT)
 
+soak: deps
+	$(Q)$(MAKE) all sim
+	$(Q)SOAK_SECONDS=$(or $(SOAK_SECONDS),120) scripts/soak.sh $(OUTPUT)
+
 bench: deps
 	$(Q)$(MAKE) all $(SIM_BINS)
 	$(Q)scripts/bench.sh $(OUTPUT)
@@ -238,5 +242,5 @@ $(OUTPUT)/gen $(OUTPUT)/bpf $(OUTPUT)/lib $(OUTPUT)/tests $(addprefix $(OUTPUT)/
 	$(Q)mkdir -p $@
 
 
-.PHONY: unit-tests fuzz fuzz-build man-check
+.PHONY: unit-tests fuzz fuzz-build man-check soak
 .PHONY: all deps tests check test-run fmt fmt-check demo bench install uninstall clean

@@ -43,7 +43,9 @@ static struct env {
 	struct rmi_prom_opts prom;
 	bool spec_set;
 	unsigned int conn_limit;
+	double retention_s;
 } env = {
+	.retention_s = 300,
 	.listen = DEFAULT_LISTEN,
 	.path = "/metrics",
 	.runas = "nobody",
@@ -71,6 +73,8 @@ static void usage(FILE *f)
 		"  --web.max-connections=N         open connections at most (default 64)\n"
 		"  --collector.per-vcpu            add rmi_vcpu_rec_exits_total{vcpu=...}\n"
 		"  --max-realms=N                  export at most N realms (default 256; 0: all)\n"
+		"  --realm-retention=SEC           forget a destroyed realm SEC seconds after its\n"
+		"                                  end (default 300)\n"
 		"  --runas=USER                    user to serve HTTP as when started as root\n"
 		"                                  (default nobody)\n"
 		"  --spec=VERSION                  RMM spec for names (default: the host's layout)\n"
@@ -82,6 +86,7 @@ static void usage(FILE *f)
 
 enum {
 	OPT_LISTEN = 0x100,
+	OPT_RETENTION,
 	OPT_WEBCFG,
 	OPT_PATH,
 	OPT_MAXCONN,
@@ -105,6 +110,7 @@ static int parse_args(int argc, char **argv)
 		{ "collector.per-vcpu", no_argument, NULL, OPT_PERVCPU },
 		{ "max-realms", required_argument, NULL, OPT_MAXREALMS },
 		{ "runas", required_argument, NULL, OPT_RUNAS },
+		{ "realm-retention", required_argument, NULL, OPT_RETENTION },
 		{ "spec", required_argument, NULL, OPT_SPEC },
 		{ "uprobe-host", required_argument, NULL, OPT_UPROBE },
 		{ "btf", required_argument, NULL, OPT_BTF },
@@ -150,6 +156,16 @@ static int parse_args(int argc, char **argv)
 		case OPT_RUNAS:
 			env.runas = optarg;
 			break;
+		case OPT_RETENTION: {
+			char *end;
+
+			env.retention_s = strtod(optarg, &end);
+			if (*end || !(env.retention_s >= 0)) {
+				rmi_err(NULL, "--realm-retention %s: want seconds >= 0", optarg);
+				return -1;
+			}
+			break;
+		}
 		case OPT_SPEC:
 			if (rmi_spec_parse(optarg, &env.prom.spec)) {
 				rmi_err("1.0, 1.1, 2.0 or a variant", "unknown spec version '%s'",
@@ -258,6 +274,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		err = rmi_stats_read_maps(&srv.stats, srv.probe);
 		if (!err)
 			err = rmi_prom_render(&b, &srv.stats, srv.probe, &env.prom, t0);
+		/* after rendering: a realm's last values are exported once more */
+		if (!err)
+			rmi_stats_gc(srv.probe, &srv.stats, rmi_now_ns(),
+				     (uint64_t)(env.retention_s * 1e9));
 		pthread_mutex_unlock(&srv.lock);
 		if (err || !b.p) {
 			rmi_buf_free(&b);

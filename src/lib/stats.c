@@ -769,3 +769,44 @@ int rmi_stats_compare(const struct rmi_stats *a, const struct rmi_stats *b, FILE
 		fprintf(out, "  ... and %d more\n", n - 20);
 	return n;
 }
+
+/* ---- retention: forget realms destroyed long ago --------------------------- */
+
+int rmi_stats_gc(const struct rmi_probe *p, const struct rmi_stats *s, uint64_t now_ns,
+		 uint64_t retention_ns)
+{
+	int fe = rmi_probe_map_fd(p, "exit_stats"), fr = rmi_probe_map_fd(p, "realms");
+	int fp = rmi_probe_map_fd(p, "psci_stats"), fc = rmi_probe_map_fd(p, "rmi_stats");
+	int n = 0;
+
+	for (size_t i = 0; i < s->realms.n; i++) {
+		const struct rmi_realm_row *r = rmi_tab_row(&s->realms, i);
+		bool pid_live = false;
+
+		if (r->info.state != RMI_REALM_DESTROYED ||
+		    r->info.destroyed_ns + retention_ns > now_ns)
+			continue;
+		for (size_t k = 0; k < s->exits.n; k++) {
+			const struct rmi_exit_row *e = rmi_tab_row(&s->exits, k);
+
+			if (e->key.realm == r->key.realm && e->key.pid == r->key.pid)
+				n += !bpf_map_delete_elem(fe, &e->key);
+		}
+		n += !bpf_map_delete_elem(fp, &r->key);
+		n += !bpf_map_delete_elem(fr, &r->key);
+		/* RMI calls are per VMM process: gone with its last realm */
+		for (size_t k = 0; k < s->realms.n && !pid_live; k++) {
+			const struct rmi_realm_row *o = rmi_tab_row(&s->realms, k);
+
+			pid_live = o != r && o->key.pid == r->key.pid &&
+				   o->info.state != RMI_REALM_DESTROYED;
+		}
+		for (size_t k = 0; !pid_live && k < s->calls.n; k++) {
+			const struct rmi_call_row *c = rmi_tab_row(&s->calls, k);
+
+			if (c->key.pid == r->key.pid)
+				n += !bpf_map_delete_elem(fc, &c->key);
+		}
+	}
+	return n;
+}

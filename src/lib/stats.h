@@ -104,6 +104,15 @@ void rmi_stats_add_event(struct rmi_stats *s, const void *ev, size_t len);
  */
 int rmi_stats_compare(const struct rmi_stats *a, const struct rmi_stats *b, FILE *out);
 
+/*
+ * Deletes from the in-kernel maps every entry of realms destroyed more than
+ * retention_ns ago (their exits, PSCI counts, the realm, and the RMI calls
+ * of a VMM with no realm left). Long-running readers call it so that realm
+ * churn neither fills the maps nor grows their memory. Returns entries deleted.
+ */
+int rmi_stats_gc(const struct rmi_probe *p, const struct rmi_stats *s, uint64_t now_ns,
+		 uint64_t retention_ns);
+
 /* Sorting helpers for presentation: returns a malloc'd array of row pointers. */
 void **rmi_tab_sorted(const struct rmi_tab *t, int (*cmp)(const void *, const void *));
 

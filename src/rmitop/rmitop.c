@@ -33,9 +33,10 @@ static struct env {
 	enum rmi_spec spec;
 	bool spec_set;
 	struct rmi_top_filter filter;
+	double retention_s;
 	char realm_buf[64];
 	struct rmi_probe_opts probe;
-} env = { .delay = 1, .stuck_ms = 1000, .filter = { .vcpu = -1, .reason = -1 } };
+} env = { .delay = 1, .stuck_ms = 1000, .filter = { .vcpu = -1, .reason = -1 }, .retention_s = 300 };
 
 static void usage(FILE *f)
 {
@@ -54,6 +55,7 @@ static void usage(FILE *f)
 		"      --vcpu N            only this vCPU\n"
 		"      --reason NAME       only this exit reason\n"
 		"      --stuck MS          a PSCI window open this long is stuck (default 1000)\n"
+		"      --realm-retention SEC  forget destroyed realms after SEC s (default 300)\n"
 		"      --spec VERSION      RMM spec for names (default: from the host's layout)\n"
 		"%s"
 		"  -V, --version           print the version\n"
@@ -67,6 +69,7 @@ static void usage(FILE *f)
 
 enum {
 	OPT_VIEW = 0x100,
+	OPT_RETENTION,
 	OPT_REALM,
 	OPT_VCPU,
 	OPT_REASON,
@@ -97,6 +100,7 @@ static int parse_args(int argc, char **argv)
 		{ "vcpu", required_argument, NULL, OPT_VCPU },
 		{ "reason", required_argument, NULL, OPT_REASON },
 		{ "stuck", required_argument, NULL, OPT_STUCK },
+		{ "realm-retention", required_argument, NULL, OPT_RETENTION },
 		{ "spec", required_argument, NULL, OPT_SPEC },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "uprobe-host", required_argument, NULL, OPT_UPROBE },
@@ -159,6 +163,13 @@ static int parse_args(int argc, char **argv)
 				return -1;
 			}
 			break;
+		case OPT_RETENTION:
+			env.retention_s = strtod(optarg, &end);
+			if (*end || !(env.retention_s >= 0)) {
+				rmi_err(NULL, "--realm-retention %s: want seconds >= 0", optarg);
+				return -1;
+			}
+			break;
 		case OPT_STUCK:
 			env.stuck_ms = strtod(optarg, &end);
 			if (*end || !(env.stuck_ms > 0)) {
@@ -216,6 +227,7 @@ static int snapshot(struct rmi_probe *p, struct rmi_stats *cur, struct rmi_stats
 	err = rmi_top_build(m, cur, prev, has_base ? base : NULL, dt, rmi_now_ns(), env.stuck_ms,
 			    &env.filter, true);
 	m->bpf_stats = rmi_probe_bpf_stats(p, &m->bpf_run_ns, &m->bpf_run_cnt);
+	rmi_stats_gc(p, cur, rmi_now_ns(), (uint64_t)(env.retention_s * 1e9));
 	return err;
 }
 
