@@ -7,7 +7,8 @@ set -eu
 prog=deps
 pkgs="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev pahole \
 pkg-config libcmocka-dev libncurses-dev libmicrohttpd-dev libyaml-dev libcrypt-dev \
-tmux clang-format jq python3 bc curl openssl apache2-utils prometheus wrk ${RMI_DEPS_EXTRA:-}"
+tmux clang-format jq python3 bc curl openssl apache2-utils prometheus wrk valgrind \
+libclang-rt-14-dev ${RMI_DEPS_EXTRA:-}"
 
 installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
