@@ -171,7 +171,7 @@ fuzz-build: $(SKELS) $(FUZZ_BINS)
 fuzz: deps
 	$(Q)$(MAKE) fuzz-build
 	$(Q)for f in $(FUZZ_NAMES); do \
-		mkdir -p $(FUZZ_OUT)/corpus/$$f $(FUZZ_OUT)/crashes; \
+		mkdir -p $(FUZZ_OUT)/corpus/$$f $(FUZZ_OUT)/crashes tests/fuzz/corpus/$$f; \
 		echo "  FUZZ     $$f ($(FUZZ_SECONDS) s)"; \
 		$(FUZZ_OUT)/$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=1024 \
 			-artifact_prefix=$(FUZZ_OUT)/crashes/$$f- -print_final_stats=1 \

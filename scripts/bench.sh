@@ -70,7 +70,33 @@ sim_rate() {
 }
 base=$(sim_rate)
 row "simulated host exits/s, no tracing" "$base" "-"
-for mode in "report" "report --events" "stream"; do
+# the peer: an equivalent bpftrace one-liner counting exits per reason
+# (same uprobe, same user-memory reads, offsets from the host's --layout)
+if command -v bpftrace >/dev/null; then
+	run_off=$("$SIM" --layout | jq '.offsets["kvm_vcpu.arch.rec.run"]')
+	exit_off=$("$SIM" --layout | jq '.offsets["rec_run.exit"]')
+	bpftrace -e "uprobe:$SIM:handle_rec_exit {
+		@exits[*uptr((uint8 *)(*uptr((uint64 *)(arg0 + $run_off)) + $exit_off))] = count(); }" \
+		>"$tmp/bt.out" 2>&1 &
+	bt=$!
+	for _ in $(seq 100); do grep -q Attaching "$tmp/bt.out" && break; sleep 0.1; done
+	sleep 0.5
+	r=$(sim_rate)
+	kill -INT $bt
+	wait $bt
+	row "simulated host exits/s, bpftrace (exits per reason)" "$r" \
+		"$(echo "scale=4; 100 * $r / $base" | bc)% of untraced"
+	row "bpftrace counted exits (of 400000)" \
+		"$(awk '/^@exits/ {s += $NF} END {print s + 0}' "$tmp/bt.out")" "-"
+fi
+"$OUTPUT/rmitop" -b -d 1 --uprobe-host "$SIM" >/dev/null 2>"$tmp/err" &
+p=$!
+for _ in $(seq 100); do grep -q attached "$tmp/err" && break; sleep 0.1; done
+r=$(sim_rate)
+kill -INT $p
+wait $p
+row "simulated host exits/s, rmitop -b -d 1" "$r" "$(echo "scale=4; 100 * $r / $base" | bc)% of untraced"
+for mode in "report" "report --events" "stream" "record -f -o $tmp/rate.rec"; do
 	# shellcheck disable=SC2086
 	"$T" $mode --uprobe-host "$SIM" >/dev/null 2>"$tmp/err" &
 	p=$!
