@@ -22,6 +22,9 @@ int rmi_filter_reason(const char *s, enum rmi_spec spec, int *out)
 		return 0;
 	}
 	d = rmi_lookup_name("exit_reason", s, spec);
+	/* a name of another version (DEV_COMM is 1.1-alp9 only) is still meant */
+	for (int v = 0; !d && v < RMI_SPEC_NA; v++)
+		d = rmi_lookup_name("exit_reason", s, (enum rmi_spec)v);
 	if (d && d->vtype == RMI_VAL_NUM) {
 		*out = (int)d->num;
 		return 0;
