@@ -94,10 +94,6 @@ enum {
 	OPT_MAXREALMS,
 	OPT_RUNAS,
 	OPT_SPEC,
-	OPT_UPROBE,
-	OPT_BTF,
-	OPT_RINGBUF,
-	OPT_PID
 };
 
 static int parse_args(int argc, char **argv)
@@ -112,10 +108,7 @@ static int parse_args(int argc, char **argv)
 		{ "runas", required_argument, NULL, OPT_RUNAS },
 		{ "realm-retention", required_argument, NULL, OPT_RETENTION },
 		{ "spec", required_argument, NULL, OPT_SPEC },
-		{ "uprobe-host", required_argument, NULL, OPT_UPROBE },
-		{ "btf", required_argument, NULL, OPT_BTF },
-		{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
-		{ "pid", required_argument, NULL, OPT_PID },
+		RMI_SESSION_LONGOPTS,
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -174,10 +167,7 @@ static int parse_args(int argc, char **argv)
 			}
 			env.spec_set = true;
 			break;
-		case OPT_UPROBE:
-		case OPT_BTF:
-		case OPT_RINGBUF:
-		case OPT_PID:
+RMI_SESSION_CASES:
 			if (rmi_session_opt(&env.probe, opts[li].name, optarg) < 0)
 				return -1;
 			break;

@@ -24,6 +24,21 @@ void rmi_session_signals(void);
  */
 int rmi_session_opt(struct rmi_probe_opts *o, const char *name, const char *arg);
 
+/* getopt_long codes and table entries of the probe options every live tool takes */
+enum { RMI_OPT_PID = 0x1000, RMI_OPT_UPROBE_HOST, RMI_OPT_BTF, RMI_OPT_RINGBUF };
+#define RMI_SESSION_LONGOPTS                                                     \
+	{ "pid", required_argument, NULL, RMI_OPT_PID },                         \
+		{ "uprobe-host", required_argument, NULL, RMI_OPT_UPROBE_HOST }, \
+		{ "btf", required_argument, NULL, RMI_OPT_BTF },                 \
+	{                                                                        \
+		"ringbuf-size", required_argument, NULL, RMI_OPT_RINGBUF         \
+	}
+#define RMI_SESSION_CASES         \
+	case RMI_OPT_PID:         \
+	case RMI_OPT_UPROBE_HOST: \
+	case RMI_OPT_BTF:         \
+	case RMI_OPT_RINGBUF
+
 /* Help text lines for the shared options. */
 extern const char rmi_session_help[];
 

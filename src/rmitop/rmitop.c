@@ -75,9 +75,6 @@ enum {
 	OPT_REASON,
 	OPT_STUCK,
 	OPT_SPEC,
-	OPT_UPROBE,
-	OPT_BTF,
-	OPT_RINGBUF
 };
 
 static int parse_view(const char *s)
@@ -102,10 +99,7 @@ static int parse_args(int argc, char **argv)
 		{ "stuck", required_argument, NULL, OPT_STUCK },
 		{ "realm-retention", required_argument, NULL, OPT_RETENTION },
 		{ "spec", required_argument, NULL, OPT_SPEC },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "uprobe-host", required_argument, NULL, OPT_UPROBE },
-		{ "btf", required_argument, NULL, OPT_BTF },
-		{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
+		RMI_SESSION_LONGOPTS,
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -185,14 +179,15 @@ static int parse_args(int argc, char **argv)
 			}
 			env.spec_set = true;
 			break;
-		case 'p':
-		case OPT_UPROBE:
-		case OPT_BTF:
-		case OPT_RINGBUF:
+		case 'p': /* getopt sets no long index for a short option */
+			if (rmi_session_opt(&env.probe, "pid", optarg) < 0)
+				return -1;
+			env.filter.pid = env.probe.pid;
+			break;
+RMI_SESSION_CASES:
 			if (rmi_session_opt(&env.probe, opts[li].name, optarg) < 0)
 				return -1;
-			if (c == 'p')
-				env.filter.pid = env.probe.pid;
+			env.filter.pid = env.probe.pid;
 			break;
 		case 'V':
 			printf("rmitop %s (%s)\n", RMI_VERSION_STR, RMI_GIT_REV);

@@ -95,10 +95,7 @@ static const struct option common_opts[] = {
 	{ "min-lat", required_argument, NULL, OPT_MINLAT },
 	{ "nice", required_argument, NULL, OPT_NICE },
 	{ "interval", required_argument, NULL, 'i' },
-	{ "pid", required_argument, NULL, 'P' },
-	{ "uprobe-host", required_argument, NULL, 'U' },
-	{ "btf", required_argument, NULL, 'B' },
-	{ "ringbuf-size", required_argument, NULL, 'Z' },
+	RMI_SESSION_LONGOPTS,
 	{},
 };
 
@@ -249,10 +246,7 @@ static int parse_opts(int argc, char **argv, int *optind_out)
 			}
 			break;
 		}
-		case 'P':
-		case 'U':
-		case 'B':
-		case 'Z':
+RMI_SESSION_CASES:
 			if (rmi_session_opt(&env.probe, common_opts[li].name, optarg) < 0)
 				return -1;
 			break;
