@@ -37,6 +37,15 @@ int rmi_spec_parse(const char *s, enum rmi_spec *out)
 	return -EINVAL;
 }
 
+int rmi_spec_arg(const char *arg, enum rmi_spec *out)
+{
+	if (!rmi_spec_parse(arg, out))
+		return 0;
+	rmi_err("use 1.0, 1.1, 2.0, 1.1-alp9, 1.1-alp12 or 2.0-bet1..3",
+		"unknown spec version '%s'", arg);
+	return -EINVAL;
+}
+
 const char *rmi_spec_str(enum rmi_spec spec)
 {
 	return spec < RMI_SPEC__COUNT ? spec_names[spec] : "?";

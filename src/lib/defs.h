@@ -53,6 +53,8 @@ extern const size_t rmi_defs_count;
 
 /* "1.0", "1.1", "2.0", "1.1-alp9", "2.0-bet3", ...; returns 0 or -EINVAL. */
 int rmi_spec_parse(const char *s, enum rmi_spec *out);
+/* rmi_spec_parse for a --spec argument: prints the error with the accepted list. */
+int rmi_spec_arg(const char *arg, enum rmi_spec *out);
 const char *rmi_spec_str(enum rmi_spec spec);
 
 #define RMI_LOOKUP_MAX 8

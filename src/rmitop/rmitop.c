@@ -172,11 +172,8 @@ static int parse_args(int argc, char **argv)
 			}
 			break;
 		case OPT_SPEC:
-			if (rmi_spec_parse(optarg, &env.spec)) {
-				rmi_err("1.0, 1.1, 2.0 or a variant", "unknown spec version '%s'",
-					optarg);
+			if (rmi_spec_arg(optarg, &env.spec))
 				return -1;
-			}
 			env.spec_set = true;
 			break;
 		case 'p': /* getopt sets no long index for a short option */

@@ -133,11 +133,8 @@ static int parse_opts(int argc, char **argv, int *optind_out)
 			usage(stdout);
 			return 1;
 		case 'S':
-			if (rmi_spec_parse(optarg, &env.spec)) {
-				rmi_err("use 1.0, 1.1, 2.0, 1.1-alp9, 1.1-alp12 or 2.0-bet1..3",
-					"unknown spec version '%s'", optarg);
+			if (rmi_spec_arg(optarg, &env.spec))
 				return -1;
-			}
 			env.spec_set = true;
 			break;
 		case 'F':
