@@ -4,6 +4,7 @@
 # multiarch -dev packages when root. Prints TAP lines.
 set -u
 cd "$(dirname "$0")/.." || exit 1
+. tests/reference.sh
 pkgs="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libbpf-dev:arm64 libelf-dev:arm64
 zlib1g-dev:arm64 libcmocka-dev:arm64 libncurses-dev:arm64 libmicrohttpd-dev:arm64
 libyaml-dev:arm64 libcrypt-dev:arm64 linux-libc-dev:arm64"

@@ -2,6 +2,7 @@
 # shellcheck shell=bash
 OUTPUT=${OUTPUT:-.output}
 RMITRACE=${RMITRACE:-$OUTPUT/rmitrace}
+. tests/reference.sh
 _n=0
 _failed=0
 

@@ -38,6 +38,8 @@ run_one() { # name, command...
 	fi
 }
 
+. tests/reference.sh
+echo "# RMI reference: $RMI_REFERENCE_TSV"
 export CMOCKA_MESSAGE_OUTPUT=TAP
 for t in "$OUTPUT"/tests/test_*; do
 	[ -x "$t" ] || continue

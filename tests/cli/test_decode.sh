@@ -2,7 +2,7 @@
 # rmitrace decode / defs: output, JSON, and usage errors.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
-REF=${RMI_REFERENCE_TSV:-../shared/reference/rmi-defs.tsv}
+REF=$RMI_REFERENCE_TSV
 
 t() { "$RMITRACE" "$@"; }
 
@@ -54,6 +54,13 @@ for args in "decode fid 0xC400015C" "decode status 0x204" "decode exit 8" "decod
 	t -j $args | jq -e . >/dev/null || { bad=1; diag "invalid JSON: $args"; }
 done
 expect_eq "all JSON outputs parse" 0 "$bad"
+
+if [ -f "$RMI_SHARED_TSV" ]; then
+	expect_exit "in-tree include/rmi/defs.tsv is the reference, byte for byte" 0 \
+		cmp include/rmi/defs.tsv "$RMI_SHARED_TSV"
+else
+	diag "no $RMI_SHARED_TSV beside the clone: checking against the in-tree copy"
+fi
 
 # defs: the whole table, and filters
 if need test -f "$REF"; then
